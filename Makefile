@@ -1,0 +1,85 @@
+# qbusiness.ops — set-up, tests and demo. `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+VENV := .venv
+VENV221 := .venv-2.21
+# amazon.aws is not on PyPI by itself; the 'ansible' package's wheel bundles it (12.3.0 -> amazon.aws 10.1.2).
+ANSIBLE_BUNDLE ?= 12.3.0
+ANSIBLE_CORE_221 ?= 2.21.5
+
+COLLECTIONS := $(CURDIR)/.build/collections
+TREE := $(COLLECTIONS)/ansible_collections/qbusiness/ops
+AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
+PY := $(CURDIR)/$(VENV)/bin/python
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: help venv deps stage sanity sanity-2.21 lint units emulator-tests integration test demo emulator clean
+
+help:
+	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
+	@echo "make test      - sanity (2.19/py3.11, 2.21/py3.12), ansible-lint, unit, emulator and integration tests"
+	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
+
+$(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_QUIET) --upgrade pip
+	$(VENV)/bin/pip install $(PIP_QUIET) -r tests/requirements-dev.txt -e ./emulator
+	tests/utils/install-get-pip-standin $(VENV)/bin/python
+	touch $@
+
+$(VENV221)/.installed:
+	$(PYTHON312) -m venv $(VENV221)
+	$(VENV221)/bin/pip install $(PIP_QUIET) --upgrade pip
+	$(VENV221)/bin/pip install $(PIP_QUIET) ansible-core==$(ANSIBLE_CORE_221)
+	tests/utils/install-get-pip-standin $(VENV221)/bin/python
+	touch $@
+
+$(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed
+	mkdir -p .cache/wheels $(COLLECTIONS)
+	$(VENV)/bin/pip download $(PIP_QUIET) --no-deps --dest .cache/wheels ansible==$(ANSIBLE_BUNDLE)
+	rm -rf $(AMAZON_AWS)
+	cd $(COLLECTIONS) && unzip -q -o $(CURDIR)/.cache/wheels/ansible-$(ANSIBLE_BUNDLE)-py3-none-any.whl 'ansible_collections/amazon/aws/*'
+	touch $@
+
+venv: $(VENV)/.installed
+deps: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
+
+# Always re-staged: the copy is cheap and must match the working tree.
+stage: deps
+	tests/utils/stage-collection $(TREE)
+
+sanity: stage
+	cd $(TREE) && $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --python 3.11 --color no
+
+sanity-2.21: stage $(VENV221)/.installed
+	cd $(TREE) && $(CURDIR)/$(VENV221)/bin/ansible-test sanity --local --python 3.12 --color no
+
+# ansible-lint reads the repository (playbooks, targets, meta, galaxy.yml); collections resolve from the staged tree.
+lint: stage
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-lint
+
+units: stage
+	cd $(TREE) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest tests/unit -q -p no:cacheprovider
+
+emulator-tests: venv
+	$(PY) -m pytest emulator/tests -q -p no:cacheprovider
+
+integration: stage
+	PYTHON=$(PY) tests/utils/with-emulator -- tests/utils/run-integration $(TREE) $(CURDIR)/$(VENV)/bin/ansible-test
+
+test: sanity sanity-2.21 lint units emulator-tests integration
+
+demo: stage
+	PYTHON=$(PY) tests/utils/with-emulator --scenario emulator/scenarios/demo.json -- \
+	  env ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) bash -c \
+	  '$(VENV)/bin/ansible-playbook -i localhost, demo/demo.yml -e qbusiness_endpoint_url=$$QBUSINESS_ENDPOINT_URL' 
+
+emulator: venv
+	$(PY) -m qbusiness_emulator --host 127.0.0.1 --port 5000 --scenario emulator/scenarios/demo.json
+
+clean:
+	rm -rf .build tests/output

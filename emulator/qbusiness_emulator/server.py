@@ -1,0 +1,267 @@
+"""The emulator's HTTP server: control routes under /_emulator/ in front of moto's server app, plus the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import ipaddress
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from . import control, engine
+
+CONTROL_PREFIX = "/_emulator/"
+
+
+def _call_with_payload(func: Callable[..., Any], payload: dict[str, Any], where: str) -> Any:
+    """Call a control function with a JSON payload, naming any unknown or missing key."""
+    params = inspect.signature(func).parameters
+    for key in payload:
+        if key not in params:
+            raise control.ControlError(f"{where}: unknown key '{key}'; allowed: {list(params)}")
+    for name, param in params.items():
+        if param.default is inspect.Parameter.empty and name not in payload:
+            raise control.ControlError(f"{where}: missing key '{name}'")
+    return func(**payload)
+
+
+def _reset(payload: dict[str, Any]) -> dict[str, Any]:
+    control.reset()
+    return {"status": "ok"}
+
+
+def _clear_requests(payload: dict[str, Any]) -> dict[str, Any]:
+    control.clear_requests()
+    return {"status": "ok"}
+
+
+# (method, name) -> handler(payload) -> JSON answer
+CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
+    ("GET", "health"): lambda payload: {"status": "ok"},
+    ("POST", "reset"): _reset,
+    ("POST", "scenario"): lambda payload: control.load_scenario(payload),
+    ("POST", "history"): lambda payload: {"execution_ids": _call_with_payload(control.seed_history, payload, "history")},
+    ("POST", "next-sync"): lambda payload: {"next_sync": _call_with_payload(control.set_next_sync, payload, "next-sync")},
+    ("POST", "faults"): lambda payload: _call_with_payload(control.set_faults, payload, "faults"),
+    ("GET", "faults"): lambda payload: control.get_faults(),
+    ("DELETE", "faults"): lambda payload: control.clear_faults(),
+    ("GET", "requests"): lambda payload: {"requests": control.requests()},
+    ("DELETE", "requests"): _clear_requests,
+}
+
+
+def _json_response(status: int, payload: Any) -> Response:
+    return Response(json.dumps(payload), status=status, content_type="application/json")
+
+
+def handle_control(environ: dict[str, Any]) -> Response:
+    """Answer one /_emulator/ request (never logged, never faulted)."""
+    request = Request(environ)
+    name = request.path[len(CONTROL_PREFIX):].strip("/")
+    method = request.method.upper()
+    handler = CONTROL_ROUTES.get((method, name))
+    if handler is None:
+        if any(route_name == name for _, route_name in CONTROL_ROUTES):
+            return _json_response(405, {"message": f"method {method} not allowed on {CONTROL_PREFIX}{name}"})
+        return _json_response(404, {"message": f"no control route {CONTROL_PREFIX}{name}"})
+    raw = request.get_data()
+    payload: Any = {}
+    if raw.strip():
+        try:
+            payload = json.loads(raw)
+        except ValueError as exc:
+            return _json_response(400, {"message": f"body is not JSON: {exc}"})
+    if not isinstance(payload, dict):
+        return _json_response(400, {"message": "body must be a JSON object"})
+    try:
+        return _json_response(200, handler(payload))
+    except control.ControlError as exc:
+        return _json_response(exc.status, {"message": str(exc)})
+    except TypeError as exc:  # wrong argument types reaching a control function
+        return _json_response(400, {"message": str(exc)})
+
+
+class EmulatorApp:
+    """WSGI app: /_emulator/ control routes; every other request goes to moto's DomainDispatcherApplication."""
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Route one WSGI request."""
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
+            return handle_control(environ)(environ, start_response)
+        answer: Iterable[bytes] = self.moto_app(environ, start_response)
+        return answer
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr (use --log-requests for the API request log)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names a loopback address."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class EmulatorServer:
+    """The emulator over HTTP in a background thread; a context manager.
+
+    ``scenario`` may be a scenario dict or a path to a JSON file; it is loaded before the first request
+    and the answer (with ids) is kept in ``.scenario``. ``port=0`` picks a free port. Refuses a non-loopback
+    ``host`` unless ``allow_remote``. State is process-wide: two servers in one process share it.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: dict[str, Any] | str | Path | None = None,
+                 allow_remote: bool = False) -> None:
+        if not allow_remote and not is_loopback(host):
+            raise ValueError(f"refusing to bind non-loopback host {host!r} without allow_remote=True")
+        self.host = host
+        self.port = port
+        self._scenario_input = scenario
+        self.scenario: dict[str, Any] | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        """Base URL for boto3's ``endpoint_url``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> EmulatorServer:
+        """Bind, load the scenario, serve in a daemon thread."""
+        if self._server is not None:
+            return self
+        server = make_server(self.host, self.port, EmulatorApp(), threaded=True, request_handler=_QuietHandler)
+        try:
+            # Loaded after binding (a busy port changes no state) and before serving (no request sees a half-loaded scenario).
+            if isinstance(self._scenario_input, (str, Path)):
+                self.scenario = control.load_scenario_file(self._scenario_input)
+            elif self._scenario_input is not None:
+                self.scenario = control.load_scenario(self._scenario_input)
+        except BaseException:
+            server.server_close()
+            raise
+        self._server = server
+        self.port = server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name="qbusiness-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def _print_ids(scenario: dict[str, Any]) -> None:
+    print(f"scenario loaded (region {scenario['region']}, account {scenario['account_id']}):")
+    for app in scenario.get("applications", []):
+        print(f"  application {app['name']}: {app['application_id']}")
+        for idx in app.get("indices", []):
+            print(f"    index {idx['name']}: {idx['index_id']}")
+            for ds in idx.get("data_sources", []):
+                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs)")
+
+
+def _print_request(entry: dict[str, Any]) -> None:
+    fault = f" fault={entry['fault']}" if entry.get("fault") else ""
+    print(f"{entry['operation']} {entry['region']} {entry['status_code']}{fault} {json.dumps(entry['params'], sort_keys=True)}", flush=True)
+
+
+def _write_port_file(path: str, port: int) -> None:
+    # Written via rename so a waiting Makefile never reads a half-written file.
+    tmp = f"{path}.tmp{os.getpid()}"
+    Path(tmp).write_text(f"{port}\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point: ``python -m qbusiness_emulator`` / ``qbusiness-emulator``."""
+    parser = argparse.ArgumentParser(prog="qbusiness-emulator", description="Local Amazon Q Business emulator (moto backend).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
+    parser.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one (default 5000)")
+    parser.add_argument("--scenario", help="scenario JSON file to load at start")
+    parser.add_argument("--port-file", help="write the bound port to this file once listening (removed on exit)")
+    parser.add_argument("--log-requests", action="store_true", help="print every Q Business API request to stdout")
+    parser.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    args = parser.parse_args(argv)
+
+    if not args.allow_remote and not is_loopback(args.host):
+        print(f"qbusiness-emulator: refusing to bind non-loopback host {args.host!r}; pass --allow-remote to do so", file=sys.stderr)
+        return 2
+    # Installed first, so a SIGTERM right after the port file appears still stops cleanly.
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote)
+    if args.log_requests:
+        engine.RUNTIME.listeners.append(_print_request)
+    try:
+        server.start()
+    except (control.ControlError, OSError) as exc:
+        print(f"qbusiness-emulator: {exc}", file=sys.stderr)
+        return 2
+
+    if args.port_file:
+        try:
+            _write_port_file(args.port_file, server.port)
+        except OSError as exc:
+            server.stop()
+            print(f"qbusiness-emulator: cannot write --port-file: {exc}", file=sys.stderr)
+            return 2
+
+    print(f"qbusiness emulator listening on {server.endpoint_url}", flush=True)
+    if server.scenario is not None:
+        _print_ids(server.scenario)
+    sys.stdout.flush()
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        server.stop()
+        if args.port_file:
+            try:
+                os.unlink(args.port_file)
+            except OSError:
+                pass
+    print("qbusiness emulator stopped", flush=True)
+    return 0

@@ -1,0 +1,80 @@
+"""The CLI: python -m qbusiness_emulator as a subprocess with the demo scenario."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+from conftest import EMULATOR_DIR
+
+DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
+APP, INDEX = "a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000001"
+HANDBOOK, WIKI, TICKETS = (f"c0000000-0000-4000-8000-00000000000{i}" for i in (1, 2, 3))
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(EMULATOR_DIR)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 30.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return int(path.read_text().strip())
+        if proc.poll() is not None:
+            raise AssertionError(f"emulator exited early with {proc.returncode}: {proc.communicate()}")
+        time.sleep(0.05)
+    raise AssertionError("port file never appeared")
+
+
+def test_cli_serves_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file), "--scenario", str(DEMO),
+                             "--log-requests"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        port = _wait_for(port_file, proc)
+        endpoint = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(endpoint + "/_emulator/health", timeout=5) as answer:
+            assert json.loads(answer.read()) == {"status": "ok"}
+        c = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+        kw = {"applicationId": APP, "indexId": INDEX}
+        assert [d["dataSourceId"] for d in c.list_data_sources(**kw)["dataSources"]] == [HANDBOOK, WIKI, TICKETS]
+        pages = c.get_paginator("list_data_source_sync_jobs")
+        handbook = [j for p in pages.paginate(**kw, dataSourceId=HANDBOOK) for j in p["history"]]
+        assert len(handbook) == 12 and handbook[0]["status"] == "SUCCEEDED"
+        wiki = c.list_data_source_sync_jobs(**kw, dataSourceId=WIKI)["history"]
+        assert (wiki[0]["status"], wiki[0]["dataSourceErrorCode"]) == ("FAILED", "AUTH_FAILED")
+        assert [j["status"] for j in c.list_data_source_sync_jobs(**kw, dataSourceId=TICKETS)["history"]] == ["SUCCEEDED"] * 3
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert f"qbusiness emulator listening on http://127.0.0.1:{port}" in out
+    assert HANDBOOK in out and "wiki-confluence" in out
+    assert "ListDataSourceSyncJobs us-east-1 200" in out  # --log-requests
+    assert not port_file.exists()
+
+
+def test_cli_refuses_remote_host(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True,
+                            env=_env(), cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert "--allow-remote" in result.stderr
+
+
+def test_cli_rejects_bad_scenario(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"applications": [{"name": "x", "typo": 1}]}))
+    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--scenario", str(bad)], capture_output=True, text=True,
+                            env=_env(), cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert "'typo'" in result.stderr

@@ -1,0 +1,194 @@
+"""Every operation's happy path (validated against botocore's output shapes), validation and not-found errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.config import Config
+from conftest import NO_RETRIES, Harness
+from qbe_shapes import assert_output
+
+BAD_ID = "x" * 35 + "_"  # 36 characters (passes botocore's length check) but breaks the service's pattern
+UNKNOWN_ID = "00000000-0000-4000-8000-00000000dead"
+
+
+def test_every_operation_happy_path(qb: Harness) -> None:
+    c = qb.client()
+    created = c.create_application(displayName="happy-app", description="d", roleArn="arn:aws:iam::123456789012:role/q")
+    assert_output("CreateApplication", created)
+    app = created["applicationId"]
+    assert created["applicationArn"].endswith(f":application/{app}")
+
+    got = c.get_application(applicationId=app)
+    assert_output("GetApplication", got)
+    assert (got["displayName"], got["status"], got["description"]) == ("happy-app", "ACTIVE", "d")
+    assert got["createdAt"] <= got["updatedAt"]
+
+    listed = c.list_applications()
+    assert_output("ListApplications", listed)
+    assert [a["applicationId"] for a in listed["applications"]] == [app]
+
+    index = c.create_index(applicationId=app, displayName="main")
+    assert_output("CreateIndex", index)
+    indices = c.list_indices(applicationId=app)
+    assert_output("ListIndices", indices)
+    assert [(i["indexId"], i["displayName"], i["status"]) for i in indices["indices"]] == [(index["indexId"], "main", "ACTIVE")]
+
+    ds = c.create_data_source(applicationId=app, indexId=index["indexId"], displayName="docs", configuration={"type": "S3", "bucket": "b"},
+                              syncSchedule="cron(0 * * * ? *)")
+    assert_output("CreateDataSource", ds)
+    ids = {"applicationId": app, "indexId": index["indexId"], "dataSourceId": ds["dataSourceId"]}
+    got_ds = c.get_data_source(**ids)
+    assert_output("GetDataSource", got_ds)
+    assert (got_ds["type"], got_ds["status"], got_ds["configuration"]["bucket"], got_ds["syncSchedule"]) == ("S3", "ACTIVE", "b", "cron(0 * * * ? *)")
+    listed_ds = c.list_data_sources(applicationId=app, indexId=index["indexId"])
+    assert_output("ListDataSources", listed_ds)
+    assert [(d["dataSourceId"], d["type"]) for d in listed_ds["dataSources"]] == [(ds["dataSourceId"], "S3")]
+
+    started = c.start_data_source_sync_job(**ids)
+    assert_output("StartDataSourceSyncJob", started)
+    history = c.list_data_source_sync_jobs(**ids)
+    assert_output("ListDataSourceSyncJobs", history)
+    assert [(j["executionId"], j["status"]) for j in history["history"]] == [(started["executionId"], "SYNCING")]
+    stopped = c.stop_data_source_sync_job(**ids)
+    assert_output("StopDataSourceSyncJob", stopped)
+    assert c.list_data_source_sync_jobs(**ids)["history"][0]["status"] == "STOPPING"
+
+    deleted = c.delete_data_source(**ids)
+    assert_output("DeleteDataSource", deleted)
+    assert c.list_data_sources(applicationId=app, indexId=index["indexId"])["dataSources"] == []
+    with pytest.raises(c.exceptions.ResourceNotFoundException):
+        c.get_data_source(**ids)
+
+
+def test_seeded_history_matches_output_shape(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    qb.ctl.seed_history(**ids, generate={"count": 4, "status": ["FAILED", "INCOMPLETE", "ABORTED", "SUCCEEDED"]})
+    qb.ctl.seed_history(**ids, jobs=[{"status": "SYNCING", "start_time": "now-10"}, {"status": "FAILED", "start_time": "now-5000",
+                                     "error": {"error_code": "ResourceInactive", "error_message": "gone"}, "data_source_error_code": "X1"}])
+    c = qb.client()
+    answer = c.list_data_source_sync_jobs(applicationId=ids["application_id"], indexId=ids["index_id"], dataSourceId=ids["data_source_id"])
+    assert_output("ListDataSourceSyncJobs", answer)
+    jobs = answer["history"]
+    assert len(jobs) == 6
+    for job in jobs:
+        assert all(isinstance(v, str) for v in job["metrics"].values())
+        assert set(job["metrics"]) == {"documentsAdded", "documentsDeleted", "documentsFailed", "documentsModified", "documentsScanned"}
+        assert ("endTime" in job) == (job["status"] not in ("SYNCING", "SYNCING_INDEXING", "STOPPING"))
+        assert ("error" in job) == (job["status"] == "FAILED")
+    incomplete = [j for j in jobs if j["status"] == "INCOMPLETE"]
+    assert int(incomplete[0]["metrics"]["documentsFailed"]) > 0
+    explicit = [j for j in jobs if j.get("dataSourceErrorCode") == "X1"]
+    assert explicit[0]["error"] == {"errorCode": "ResourceInactive", "errorMessage": "gone"}
+
+
+def _validation(exc_info: Any) -> dict[str, Any]:
+    response = exc_info.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["Error"]["Code"] == "ValidationException"
+    return response
+
+
+def test_validation_errors(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    c = qb.client()
+    kw = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
+
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_data_source_sync_jobs(**kw, maxResults=11)
+    response = _validation(exc)
+    assert response["reason"] == "FIELD_VALIDATION_FAILED"
+    assert [f["name"] for f in response["fields"]] == ["maxResults"]
+    assert "maxResults" in response["Error"]["Message"]
+
+    raw = qb.client(config=Config(parameter_validation=False))
+    with pytest.raises(raw.exceptions.ValidationException) as exc:
+        raw.list_data_source_sync_jobs(**kw, maxResults=0)
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["maxResults"]
+
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_data_source_sync_jobs(applicationId=BAD_ID, indexId=ids["index_id"], dataSourceId=BAD_ID)
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["applicationId", "dataSourceId"]
+
+    with pytest.raises(raw.exceptions.ValidationException) as exc:
+        raw.get_application(applicationId="short")
+    assert _validation(exc)["fields"][0]["name"] == "applicationId"
+
+    with pytest.raises(raw.exceptions.ValidationException) as exc:
+        raw.list_data_source_sync_jobs(**kw, statusFilter="DONE")
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["statusFilter"]
+
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_data_source_sync_jobs(**kw, nextToken="not-a-token")
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["nextToken"]
+
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.create_application(displayName="has spaces")
+    assert _validation(exc)["fields"][0]["name"] == "displayName"
+
+
+def test_next_token_is_opaque_and_bound_to_the_request(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    qb.ctl.seed_history(**ids, generate={"count": 15})
+    c = qb.client()
+    kw = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
+    token = c.list_data_source_sync_jobs(**kw)["nextToken"]
+    assert not token.isdigit()
+    assert len(c.list_data_source_sync_jobs(**kw, nextToken=token)["history"]) == 5
+    with pytest.raises(c.exceptions.ValidationException):
+        c.list_data_source_sync_jobs(**kw, nextToken=token, statusFilter="FAILED")  # other filters than the first page
+    with pytest.raises(c.exceptions.ValidationException):
+        c.list_data_source_sync_jobs(**kw, nextToken=token[:-3])
+
+
+@pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_data_source", "list_data_sources",
+                                       "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job"])
+def test_unknown_resources(qb: Harness, operation: str) -> None:
+    ids = qb.make_data_source()
+    c = qb.client(config=NO_RETRIES)
+    full = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
+    needed = {"get_application": ["applicationId"], "list_indices": ["applicationId"], "list_data_sources": ["applicationId", "indexId"]}
+    names = needed.get(operation, ["applicationId", "indexId", "dataSourceId"])
+    expected_type = {"applicationId": "Application", "indexId": "Index", "dataSourceId": "DataSource"}
+    for unknown in names:
+        kwargs = {name: (UNKNOWN_ID if name == unknown else full[name]) for name in names}
+        with pytest.raises(c.exceptions.ResourceNotFoundException) as exc:
+            getattr(c, operation)(**kwargs)
+        response = exc.value.response
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        assert (response["resourceId"], response["resourceType"]) == (UNKNOWN_ID, expected_type[unknown])
+        assert UNKNOWN_ID in response["Error"]["Message"]
+
+
+def test_pagination_of_resource_lists(qb: Harness) -> None:
+    c = qb.client()
+    apps = [c.create_application(displayName=f"app{i}")["applicationId"] for i in range(3)]
+    first = c.list_applications(maxResults=2)
+    second = c.list_applications(maxResults=2, nextToken=first["nextToken"])
+    assert [a["applicationId"] for a in first["applications"] + second["applications"]] == apps
+    assert "nextToken" not in second
+    index_id = c.create_index(applicationId=apps[0], displayName="main")["indexId"]
+    for i in range(12):
+        c.create_data_source(applicationId=apps[0], indexId=index_id, displayName=f"ds{i}", configuration={})
+    pages = list(c.get_paginator("list_data_sources").paginate(applicationId=apps[0], indexId=index_id))
+    assert [len(p["dataSources"]) for p in pages] == [10, 2]
+    assert {d["type"] for p in pages for d in p["dataSources"]} == {"CUSTOM"}
+
+
+def test_client_token_is_idempotent(qb: Harness) -> None:
+    c = qb.client()
+    first = c.create_application(displayName="same", clientToken="tok-1")
+    again = c.create_application(displayName="same", clientToken="tok-1")
+    other = c.create_application(displayName="same", clientToken="tok-2")
+    assert first["applicationId"] == again["applicationId"] != other["applicationId"]
+    assert len(c.list_applications()["applications"]) == 2
+
+
+def test_regions_are_separate(qb: Harness) -> None:
+    east, west = qb.client("us-east-1"), qb.client("eu-west-1")
+    app = east.create_application(displayName="east")["applicationId"]
+    assert west.list_applications()["applications"] == []
+    with pytest.raises(west.exceptions.ResourceNotFoundException):
+        west.get_application(applicationId=app)
+    assert {r["region"] for r in qb.ctl.requests()} == {"us-east-1", "eu-west-1"}

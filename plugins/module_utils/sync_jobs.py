@@ -1,0 +1,273 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one core of qbusiness.ops.
+
+Everything the modules, the lookup and the action know about Amazon Q Business sync jobs lives here:
+checking options before any request, talking to the service with the collection's retry policy,
+following pages, turning the service's jobs into snake_case results, and choosing the latest job.
+The plugins are thin shells that read their options, call these functions and report the outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+try:
+    import botocore
+except ImportError:
+    pass  # The plugin shells report a missing botocore through amazon.aws.
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+SYNC_JOB_STATUSES = ("FAILED", "SUCCEEDED", "SYNCING", "INCOMPLETE", "STOPPING", "ABORTED", "SYNCING_INDEXING")
+# INCOMPLETE, STOPPING and ABORTED are undocumented; public output shows STOPPING as a job being stopped.
+IN_PROGRESS_STATUSES = frozenset(("SYNCING", "SYNCING_INDEXING", "STOPPING"))
+
+# The service's identifier pattern; botocore only checks the minimum length before sending.
+_ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
+
+# ListDataSourceSyncJobs answers at most this many jobs a request.
+PAGE_SIZE = 10
+
+# amazon.aws's AWSRetry does not count these as retryable; Q Business throttles with ThrottlingException,
+# and a 5xx without an error code reaches botocore as its bare HTTP status.
+_EXTRA_RETRYABLE_CODES = ["ThrottlingException", "InternalServerException", "500", "502", "503", "504"]
+# botocore (legacy mode) already makes 5 attempts per call; this outer layer rides out longer bursts.
+RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=6, delay=2, max_delay=20, catch_extra_error_codes=_EXTRA_RETRYABLE_CODES)
+
+_METRIC_NAMES = {
+    "documentsAdded": "documents_added",
+    "documentsDeleted": "documents_deleted",
+    "documentsFailed": "documents_failed",
+    "documentsModified": "documents_modified",
+    "documentsScanned": "documents_scanned",
+}
+_ERROR_NAMES = {"errorCode": "error_code", "errorMessage": "error_message"}
+_JOB_NAMES = {
+    "executionId": "execution_id",
+    "status": "status",
+    "startTime": "start_time",
+    "endTime": "end_time",
+    "dataSourceErrorCode": "data_source_error_code",
+    "error": "error",
+    "metrics": "metrics",
+}
+
+Job = Dict[str, Any]
+
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+class QBusinessError(AnsibleAWSError):
+    """A failure with a message fit for the user; ``exception`` keeps the botocore error, if there was one."""
+
+
+class OptionError(QBusinessError):
+    """An option failed validation; raised before any request is sent."""
+
+
+def qbusiness_client(plugin: Any) -> Any:
+    """A qbusiness client with the collection's retry policy, from an AnsibleAWSModule or an AWSLookupBase.
+
+    Calls through it must pass ``aws_retry=True`` to get the retries.
+    """
+    return plugin.client("qbusiness", retry_decorator=RETRY_DECORATOR)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Options
+
+
+def _shorten(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_id(option: str, value: Any) -> str:
+    """Return ``value`` if it is a Q Business identifier, else raise OptionError naming ``option``."""
+    if not isinstance(value, str) or not _ID_PATTERN.match(value):
+        raise OptionError(
+            f"{option} must be a Q Business ID: 36 characters, a letter or digit followed by letters, digits or hyphens; got {_shorten(value)}"
+        )
+    return value
+
+
+def parse_time(option: str, value: Any) -> Optional[datetime]:
+    """Parse an ISO 8601 date-time (``2024-05-01T00:00:00Z``, offsets allowed) into an aware UTC datetime.
+
+    A value with no offset is taken as UTC. None stays None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        # fromisoformat() before Python 3.11 knows neither 'Z' nor a lowercase 't'.
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        if len(text) > 10 and text[10] in ("t", " "):
+            text = text[:10] + "T" + text[11:]
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {_shorten(value)}") from None
+    else:
+        raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {_shorten(value)}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def validate_status(option: str, value: Any) -> str:
+    """Return ``value`` if it is one of the seven sync statuses, else raise OptionError naming ``option``."""
+    if value not in SYNC_JOB_STATUSES:
+        raise OptionError(f"{option} must be one of {', '.join(SYNC_JOB_STATUSES)}; got {_shorten(value)}")
+    return value
+
+
+def build_list_filters(start_time: Any = None, end_time: Any = None, status_filter: Any = None) -> Dict[str, Any]:
+    """Check the listing filters and return them as ListDataSourceSyncJobs parameters."""
+    start = parse_time("start_time", start_time)
+    end = parse_time("end_time", end_time)
+    if start is not None and end is not None and end < start:
+        raise OptionError(f"end_time ({end.isoformat()}) is before start_time ({start.isoformat()})")
+    filters: Dict[str, Any] = {}
+    if start is not None:
+        filters["startTime"] = start
+    if end is not None:
+        filters["endTime"] = end
+    if status_filter is not None:
+        filters["statusFilter"] = validate_status("status_filter", status_filter)
+    return filters
+
+
+def validate_max_results(value: Any) -> Optional[int]:
+    """``max_results`` is a positive number of jobs in total, or None for all of them."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptionError(f"max_results must be a positive integer; got {_shorten(value)}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Talking to the service
+
+
+def list_sync_jobs(
+    client: Any,
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    filters: Optional[Dict[str, Any]] = None,
+    max_results: Optional[int] = None,
+    next_token: Optional[str] = None,
+) -> Tuple[List[Job], Optional[str]]:
+    """List a data source's sync jobs, following ``nextToken`` across pages.
+
+    Stops at the end of the history, or once ``max_results`` jobs are in hand. Pages never ask for more
+    than remain to be read, so a listing cut short ends on a page boundary and the service's own token
+    resumes it exactly. Returns the jobs as the service sent them and the token to resume from (None
+    when the listing reached the end).
+    """
+    request = dict(applicationId=application_id, indexId=index_id, dataSourceId=data_source_id, **(filters or {}))
+    jobs: List[Job] = []
+    # A service that hands out a token it already gave would make this loop forever.
+    seen_tokens = {next_token} if next_token else set()
+    token = next_token
+    while True:
+        page_size = PAGE_SIZE if max_results is None else min(PAGE_SIZE, max_results - len(jobs))
+        page_request = dict(request, maxResults=page_size)
+        if token:
+            page_request["nextToken"] = token
+        try:
+            response = client.list_data_source_sync_jobs(aws_retry=True, **page_request)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            raise QBusinessError(message=f"Failed to list the sync jobs of data source {data_source_id}", exception=e) from e
+        jobs.extend(response.get("history") or [])
+        token = response.get("nextToken")
+        if not token:
+            return jobs, None
+        if token in seen_tokens:
+            raise QBusinessError(
+                message=f"Failed to list the sync jobs of data source {data_source_id}: the service returned a nextToken it had "
+                f"already returned, after {len(jobs)} jobs; stopping rather than reading the same pages again"
+            )
+        seen_tokens.add(token)
+        if max_results is not None and len(jobs) >= max_results:
+            return jobs, token
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat()
+    return value
+
+
+def _count(value: Any) -> Any:
+    # The API sends document counts as digit strings.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def normalize_job(raw: Job) -> Job:
+    """One job as the service sent it -> the collection's snake_case shape.
+
+    Times become ISO 8601 strings in UTC, metrics integers; keys the service did not send stay absent.
+    """
+    job: Job = {}
+    for key, value in raw.items():
+        name = _JOB_NAMES.get(key) or _snake(key)
+        if key == "metrics" and isinstance(value, dict):
+            job[name] = {_METRIC_NAMES.get(k) or _snake(k): _count(v) for k, v in value.items()}
+        elif key == "error" and isinstance(value, dict):
+            job[name] = {_ERROR_NAMES.get(k) or _snake(k): v for k, v in value.items()}
+        else:
+            job[name] = _iso(value)
+    return job
+
+
+def _start_time(raw: Job) -> datetime:
+    started = raw.get("startTime")
+    if isinstance(started, datetime):
+        return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
+    return _OLDEST
+
+
+def _newest_first_key(raw: Job) -> Tuple[datetime, str]:
+    # executionId breaks ties so that equal start times still give one stable order.
+    return _start_time(raw), str(raw.get("executionId", ""))
+
+
+def newest_first(raw_jobs: List[Job]) -> List[Job]:
+    """The jobs ordered by start time, newest first, whatever order the service answered in."""
+    return sorted(raw_jobs, key=_newest_first_key, reverse=True)
+
+
+def latest_job(raw_jobs: List[Job]) -> Optional[Job]:
+    """The job with the greatest start time, or None for an empty history."""
+    return max(raw_jobs, key=_newest_first_key) if raw_jobs else None

@@ -1,0 +1,260 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qbusiness_sync_job_info
+version_added: 0.1.0
+short_description: List the sync history of an Amazon Q Business data source
+description:
+  - Lists the synchronization jobs of one Amazon Q Business data source connector
+    (the C(ListDataSourceSyncJobs) API), following every page.
+  - The service answers at most 10 jobs a request; this module asks for as many pages as needed.
+  - Filters are sent to the service. The result is ordered newest first by start time, whatever order
+    the service used, and RV(latest) is the job with the greatest start time.
+  - Requests that are throttled or answered with a server error are retried with jittered backoff.
+author:
+  - qbusiness.ops maintainers (@qbusiness-ops)
+options:
+  data_source_id:
+    description:
+      - The identifier of the data source connector whose sync history to list.
+      - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
+    type: str
+    required: true
+  max_results:
+    description:
+      - The most sync jobs to return in all. Pages of up to 10 jobs are requested until this many are in hand.
+      - When this cuts the listing short, the result carries RV(next_token) to resume from.
+      - Leave it out to list the whole history.
+    type: int
+  next_token:
+    description:
+      - Resume a listing that O(max_results) cut short, with the RV(next_token) it returned.
+      - Use the same filters as the listing that returned it.
+    type: str
+extends_documentation_fragment:
+  - qbusiness.ops.qbusiness
+  - qbusiness.ops.qbusiness.filters
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+notes:
+  - The module never changes anything, and always reports RV(ignore:changed=false).
+  - The service does not document whether O(start_time) and O(end_time) compare with the start or the end
+    of a job, nor whether they are inclusive; the local emulator shipped with this collection compares
+    with the start time, inclusively.
+seealso:
+  - name: ListDataSourceSyncJobs
+    description: The Amazon Q Business API this module calls.
+    link: https://docs.aws.amazon.com/amazonq/latest/api-reference/API_ListDataSourceSyncJobs.html
+"""
+
+EXAMPLES = r"""
+- name: List the whole sync history of a data source
+  qbusiness.ops.qbusiness_sync_job_info:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+  register: sync_history
+
+- name: Show the latest sync
+  ansible.builtin.debug:
+    msg: "{{ sync_history.latest.status }} since {{ sync_history.latest.start_time }}"
+  when: sync_history.latest is not none
+
+- name: Failed syncs of the last week
+  qbusiness.ops.qbusiness_sync_job_info:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    status_filter: FAILED
+    start_time: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() - 7 * 86400, utc=true) }}"
+  register: failed_syncs
+
+- name: Read a long history 50 jobs at a time
+  qbusiness.ops.qbusiness_sync_job_info:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    max_results: 50
+  register: first_batch
+
+- name: Read the next 50
+  qbusiness.ops.qbusiness_sync_job_info:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    max_results: 50
+    next_token: "{{ first_batch.next_token }}"
+  when: first_batch.next_token is defined
+
+- name: Use module_defaults for the connection and the application
+  module_defaults:
+    group/qbusiness.ops.qbusiness:
+      region: eu-west-1
+      application_id: "{{ qbusiness_application_id }}"
+      index_id: "{{ qbusiness_index_id }}"
+  block:
+    - name: List the history of one data source
+      qbusiness.ops.qbusiness_sync_job_info:
+        data_source_id: "{{ qbusiness_data_source_id }}"
+"""
+
+RETURN = r"""
+history:
+  description:
+    - Every sync job that matched, newest first by start time.
+    - Keys the service did not send for a job are left out.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    execution_id:
+      description: The identifier of the sync job.
+      type: str
+      returned: always
+      sample: 4a3b0fb6-1f0e-4b6c-9a43-2f1c0d9e8b71
+    status:
+      description: The status of the sync job.
+      type: str
+      returned: always
+      sample: SUCCEEDED
+    start_time:
+      description: When the sync job started, ISO 8601 in UTC.
+      type: str
+      returned: always
+      sample: "2024-05-01T10:00:00+00:00"
+    end_time:
+      description: When the sync job ended, ISO 8601 in UTC.
+      type: str
+      returned: when the job has ended
+      sample: "2024-05-01T10:12:31+00:00"
+    error:
+      description: Why the sync job failed.
+      type: dict
+      returned: when the service reports an error
+      contains:
+        error_code:
+          description: One of V(InternalError), V(InvalidRequest), V(ResourceInactive), V(ResourceNotFound).
+          type: str
+          sample: InvalidRequest
+        error_message:
+          description: The service's explanation.
+          type: str
+          sample: Confluence credentials expired
+    data_source_error_code:
+      description: The error code of the underlying data source, when the failure came from it.
+      type: str
+      returned: when the service reports one
+      sample: AUTH_FAILED
+    metrics:
+      description: Document counts of the sync job, as integers (the API sends them as strings).
+      type: dict
+      returned: when the service reports them
+      contains:
+        documents_added:
+          description: Documents added from the data source.
+          type: int
+          sample: 12
+        documents_deleted:
+          description: Documents deleted from the index.
+          type: int
+          sample: 0
+        documents_failed:
+          description: Documents that failed to sync.
+          type: int
+          sample: 1
+        documents_modified:
+          description: Documents modified.
+          type: int
+          sample: 3
+        documents_scanned:
+          description: Documents crawled.
+          type: int
+          sample: 1520
+latest:
+  description:
+    - The job with the greatest start time, in the same shape as the elements of RV(history);
+      null when the history is empty.
+  returned: always
+  type: dict
+  sample:
+    execution_id: 4a3b0fb6-1f0e-4b6c-9a43-2f1c0d9e8b71
+    status: FAILED
+    start_time: "2024-05-01T10:00:00+00:00"
+    end_time: "2024-05-01T10:02:00+00:00"
+    error:
+      error_code: InvalidRequest
+      error_message: Confluence credentials expired
+    data_source_error_code: AUTH_FAILED
+    metrics:
+      documents_added: 0
+      documents_deleted: 0
+      documents_failed: 0
+      documents_modified: 0
+      documents_scanned: 0
+next_token:
+  description:
+    - Present only when O(max_results) stopped the listing before the end of the history.
+    - Pass it as O(next_token) to read on.
+  returned: when O(max_results) cut the listing short
+  type: str
+"""
+
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SYNC_JOB_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_max_results
+
+
+def main() -> None:
+    argument_spec = dict(
+        application_id=dict(type="str", required=True),
+        index_id=dict(type="str", required=True),
+        data_source_id=dict(type="str", required=True),
+        start_time=dict(type="str"),
+        end_time=dict(type="str"),
+        status_filter=dict(type="str", choices=list(SYNC_JOB_STATUSES)),
+        max_results=dict(type="int"),
+        next_token=dict(type="str", no_log=False),
+    )
+    module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+
+    try:
+        ids = {name: validate_id(name, params[name]) for name in ("application_id", "index_id", "data_source_id")}
+        filters = build_list_filters(params["start_time"], params["end_time"], params["status_filter"])
+        max_results = validate_max_results(params["max_results"])
+        jobs, next_token = list_sync_jobs(
+            qbusiness_client(module), filters=filters, max_results=max_results, next_token=params["next_token"], **ids
+        )
+    except QBusinessError as e:
+        module.fail_json_aws_error(e)
+
+    history = [normalize_job(job) for job in newest_first(jobs)]
+    result = dict(changed=False, history=history, latest=history[0] if history else None)
+    if next_token:
+        result["next_token"] = next_token
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
