@@ -166,6 +166,7 @@ def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict
         "method": method,
         "path": parts.path,
         "params": {**path_params, **query, **body},
+        "user_agent": _header(request, headers, "User-Agent") or "",
         "status_code": 0,
         "fault": None,
         "time": time.time(),

@@ -33,6 +33,7 @@ def test_request_log_records_operations_and_params(qb: Harness) -> None:
     assert log[1]["params"] == {"maxResults": "5"}
     assert log[2]["params"] == {"applicationId": "00000000-0000-4000-8000-000000000000"}
     assert log[0]["time"] <= log[2]["time"]
+    assert all(r["user_agent"].startswith("Boto3/") for r in log)
     qb.ctl.clear_requests()
     assert qb.ctl.requests() == []
     c.get_application(applicationId=app)

@@ -138,3 +138,22 @@ def test_thirty_percent_throttling_still_lists_exactly(client):
     assert token is None
     assert len({job["executionId"] for job in jobs}) == len(jobs) == 57
     assert any(r["fault"] == "throttle" for r in _list_calls())
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_thirty_percent_server_errors_still_list_exactly(client, status):
+    control.set_faults(server_error_rate=0.3, server_error_status=status, seed=7, operations=["ListDataSourceSyncJobs"])
+    jobs, token = list_sync_jobs(client, data_source_id=LONG, **IDS)
+    assert token is None
+    assert len({job["executionId"] for job in jobs}) == len(jobs) == 57
+    assert any(r["fault"] == "server_error" and r["status_code"] == status for r in _list_calls())
+
+
+def test_retry_policy_outlasts_botocore_alone(client, monkeypatch):
+    """A run of throttles longer than botocore's own 5 attempts: the collection's retry layer still gets through."""
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # skip the backoff waits; their lengths are not under test
+    # With seed 3 the first 7 draws are below 0.8: seven throttled answers in a row, then a success.
+    control.set_faults(throttle_rate=0.8, seed=3, operations=["ListDataSourceSyncJobs"])
+    jobs, token = list_sync_jobs(client, data_source_id=MIXED, **IDS)
+    assert token is None and len(jobs) == 3
+    assert [r["fault"] for r in _list_calls()] == ["throttle"] * 7 + [None]
