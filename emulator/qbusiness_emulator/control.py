@@ -16,7 +16,7 @@ from typing import Any
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from . import engine
-from .engine import RUNTIME, SpecNotFound
+from .engine import RUNTIME, SpecConflict, SpecNotFound
 from .engine import SpecError as ControlError
 from .models import qbusiness_backends
 
@@ -30,6 +30,7 @@ __all__ = [
     "requests",
     "reset",
     "seed_history",
+    "start_sync",
     "set_faults",
     "set_next_sync",
 ]
@@ -213,6 +214,24 @@ def set_next_sync(application_id: str, index_id: str, data_source_id: str, outco
         state = _state(region, account_id)
         _data_source(state, application_id, index_id, data_source_id).next_plan = plan
     return plan.to_spec()
+
+
+def start_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1",
+               account_id: str | None = None) -> dict[str, Any]:
+    """Start a sync as a schedule or another tool would, through the same path as StartDataSourceSyncJob.
+
+    Not logged as an API request. A sync already in progress is a ControlError with status 409.
+    Returns ``{"execution_id": ...}``.
+    """
+    with RUNTIME.lock:
+        state = _state(region, account_id)
+        _data_source(state, application_id, index_id, data_source_id)
+        path = {"applicationId": application_id, "indexId": index_id, "dataSourceId": data_source_id}
+        try:
+            started = state.call("StartDataSourceSyncJob", path, {}, {}, {})
+        except engine.ConflictException as exc:
+            raise SpecConflict(exc.message) from None
+    return {"execution_id": started["executionId"]}
 
 
 def set_faults(throttle_rate: float = 0.0, server_error_rate: float = 0.0, server_error_status: int = 500, latency_ms: float = 0,

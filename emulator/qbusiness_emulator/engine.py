@@ -253,7 +253,7 @@ class SpecNotFound(SpecError):
 
 
 class SpecConflict(SpecError):
-    """A control call would create a resource whose fixed id already exists."""
+    """A control call conflicts with the state: a fixed id that already exists, a sync already running."""
 
     status = 409
 

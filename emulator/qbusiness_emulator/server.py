@@ -52,6 +52,7 @@ CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "scenario"): lambda payload: control.load_scenario(payload),
     ("POST", "history"): lambda payload: {"execution_ids": _call_with_payload(control.seed_history, payload, "history")},
     ("POST", "next-sync"): lambda payload: {"next_sync": _call_with_payload(control.set_next_sync, payload, "next-sync")},
+    ("POST", "start-sync"): lambda payload: _call_with_payload(control.start_sync, payload, "start-sync"),
     ("POST", "faults"): lambda payload: _call_with_payload(control.set_faults, payload, "faults"),
     ("GET", "faults"): lambda payload: control.get_faults(),
     ("DELETE", "faults"): lambda payload: control.clear_faults(),

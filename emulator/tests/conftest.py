@@ -55,6 +55,10 @@ class HttpControl:
         payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
         return self.call("POST", "next-sync", payload)["next_sync"]
 
+    def start_sync(self, application_id: str, index_id: str, data_source_id: str) -> dict[str, Any]:
+        payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id}
+        return self.call("POST", "start-sync", payload)
+
     def set_faults(self, **kwargs: Any) -> dict[str, Any]:
         return self.call("POST", "faults", kwargs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -167,3 +168,24 @@ def test_http_control_errors(server: Harness) -> None:
     assert http_error(exc.value)[0] == 409
     assert loaded["applications"][0]["application_id"] == "a0000000-0000-4000-8000-000000000001"
     assert ctl.seed_history(**ids, generate={"count": 2}, replace=True, region="us-east-1") and ctl.requests() != []
+
+
+def test_start_sync_runs_the_next_sync_plan_and_conflicts_while_running(qb: Harness) -> None:
+    ids = qb.ctl.load_scenario({"applications": [{"name": "s", "indices": [{"name": "i", "data_sources": [{"name": "d"}]}]}]})
+    app = ids["applications"][0]
+    index = app["indices"][0]
+    ds = index["data_sources"][0]
+    key = dict(application_id=app["application_id"], index_id=index["index_id"], data_source_id=ds["data_source_id"])
+    qb.ctl.set_next_sync(**key, outcome="FAILED", syncing_seconds=0.2, indexing_seconds=0.1)
+    started = qb.ctl.start_sync(**key)
+    with pytest.raises((control.ControlError, urllib.error.HTTPError)) as err:
+        qb.ctl.start_sync(**key)
+    assert getattr(err.value, "status", None) == 409 or getattr(err.value, "code", None) == 409
+    assert qb.ctl.requests() == []  # scenario control, not an API request
+    history = qb.client().list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"],
+                                                     dataSourceId=key["data_source_id"])["history"]
+    assert [(job["executionId"], job["status"]) for job in history] == [(started["execution_id"], "SYNCING")]
+    time.sleep(0.5)
+    history = qb.client().list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"],
+                                                     dataSourceId=key["data_source_id"])["history"]
+    assert history[0]["status"] == "FAILED"

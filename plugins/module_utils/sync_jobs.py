@@ -14,13 +14,16 @@ The plugins are thin shells that read their options, call these functions and re
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from datetime import timezone
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Tuple
+from typing import TypeVar
 
 try:
     import botocore
@@ -65,6 +68,7 @@ _JOB_NAMES = {
 }
 
 Job = Dict[str, Any]
+T = TypeVar("T")
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -166,6 +170,47 @@ def validate_max_results(value: Any) -> Optional[int]:
 # Talking to the service
 
 
+def _paginate(
+    call: Any,
+    request: Dict[str, Any],
+    result_key: str,
+    what: str,
+    max_results: Optional[int] = None,
+    next_token: Optional[str] = None,
+) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+    """Follow ``nextToken`` across pages of a List call; the one pagination loop of the collection.
+
+    Stops at the end of the listing, or once ``max_results`` items are in hand. Pages never ask for more
+    than remain to be read, so a listing cut short ends on a page boundary and the service's own token
+    resumes it exactly. Returns the items and the token to resume from (None when the listing ended).
+    """
+    items: List[Dict[str, Any]] = []
+    # A service that hands out a token it already gave would make this loop forever.
+    seen_tokens = {next_token} if next_token else set()
+    token = next_token
+    while True:
+        page_size = PAGE_SIZE if max_results is None else min(PAGE_SIZE, max_results - len(items))
+        page_request = dict(request, maxResults=page_size)
+        if token:
+            page_request["nextToken"] = token
+        try:
+            response = call(aws_retry=True, **page_request)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            raise QBusinessError(message=f"Failed to list {what}", exception=e) from e
+        items.extend(response.get(result_key) or [])
+        token = response.get("nextToken")
+        if not token:
+            return items, None
+        if token in seen_tokens:
+            raise QBusinessError(
+                message=f"Failed to list {what}: the service returned a nextToken it had already returned, after {len(items)} "
+                "items; stopping rather than reading the same pages again"
+            )
+        seen_tokens.add(token)
+        if max_results is not None and len(items) >= max_results:
+            return items, token
+
+
 def list_sync_jobs(
     client: Any,
     application_id: str,
@@ -175,39 +220,30 @@ def list_sync_jobs(
     max_results: Optional[int] = None,
     next_token: Optional[str] = None,
 ) -> Tuple[List[Job], Optional[str]]:
-    """List a data source's sync jobs, following ``nextToken`` across pages.
-
-    Stops at the end of the history, or once ``max_results`` jobs are in hand. Pages never ask for more
-    than remain to be read, so a listing cut short ends on a page boundary and the service's own token
-    resumes it exactly. Returns the jobs as the service sent them and the token to resume from (None
-    when the listing reached the end).
-    """
+    """A data source's sync jobs as the service sent them (ListDataSourceSyncJobs), and the token to resume from."""
     request = dict(applicationId=application_id, indexId=index_id, dataSourceId=data_source_id, **(filters or {}))
-    jobs: List[Job] = []
-    # A service that hands out a token it already gave would make this loop forever.
-    seen_tokens = {next_token} if next_token else set()
-    token = next_token
-    while True:
-        page_size = PAGE_SIZE if max_results is None else min(PAGE_SIZE, max_results - len(jobs))
-        page_request = dict(request, maxResults=page_size)
-        if token:
-            page_request["nextToken"] = token
-        try:
-            response = client.list_data_source_sync_jobs(aws_retry=True, **page_request)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            raise QBusinessError(message=f"Failed to list the sync jobs of data source {data_source_id}", exception=e) from e
-        jobs.extend(response.get("history") or [])
-        token = response.get("nextToken")
-        if not token:
-            return jobs, None
-        if token in seen_tokens:
-            raise QBusinessError(
-                message=f"Failed to list the sync jobs of data source {data_source_id}: the service returned a nextToken it had "
-                f"already returned, after {len(jobs)} jobs; stopping rather than reading the same pages again"
-            )
-        seen_tokens.add(token)
-        if max_results is not None and len(jobs) >= max_results:
-            return jobs, token
+    return _paginate(
+        client.list_data_source_sync_jobs, request, "history", f"the sync jobs of data source {data_source_id}", max_results, next_token
+    )
+
+
+def list_data_source_ids(client: Any, application_id: str, index_id: str) -> List[str]:
+    """The IDs of every data source of an index (ListDataSources), in the service's order."""
+    sources, dummy = _paginate(
+        client.list_data_sources, dict(applicationId=application_id, indexId=index_id), "dataSources", f"the data sources of index {index_id}"
+    )
+    return [source["dataSourceId"] for source in sources]
+
+
+def run_concurrently(work: Callable[[str], T], items: List[str], max_workers: int = 8) -> List[T]:
+    """``[work(item) for item in items]``, several at a time; results in the order of ``items``.
+
+    boto3 clients are thread-safe, and most of the time here is spent waiting for the service.
+    """
+    if len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(work, items))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -251,16 +287,17 @@ def normalize_job(raw: Job) -> Job:
     return job
 
 
-def _start_time(raw: Job) -> datetime:
+def start_time_of(raw: Job) -> Optional[datetime]:
+    """A job's start time (as the service sent the job) as an aware datetime, or None if there is none."""
     started = raw.get("startTime")
     if isinstance(started, datetime):
         return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
-    return _OLDEST
+    return None
 
 
 def _newest_first_key(raw: Job) -> Tuple[datetime, str]:
     # executionId breaks ties so that equal start times still give one stable order.
-    return _start_time(raw), str(raw.get("executionId", ""))
+    return start_time_of(raw) or _OLDEST, str(raw.get("executionId", ""))
 
 
 def newest_first(raw_jobs: List[Job]) -> List[Job]:

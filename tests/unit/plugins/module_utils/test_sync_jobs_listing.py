@@ -4,16 +4,11 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-import qbusiness_emulator  # noqa: F401  pylint: disable=unused-import  # registers the qbusiness backend with moto
 from qbusiness_emulator import control
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import RETRY_DECORATOR
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
@@ -30,46 +25,42 @@ JOB_A, JOB_B, JOB_C = ("job-a-" + "0" * 30, "job-b-" + "0" * 30, "job-c-" + "0" 
 
 
 @pytest.fixture(name="client")
-def client_fixture(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        control.reset()
-        control.load_scenario(
-            {
-                "region": "us-east-1",
-                "applications": [
-                    {
-                        "name": "unit",
-                        "application_id": APP,
-                        "indices": [
-                            {
-                                "name": "main",
-                                "index_id": INDEX,
-                                "data_sources": [
-                                    {
-                                        "name": "long",
-                                        "data_source_id": LONG,
-                                        "generate_history": {"count": 57, "status": ["SUCCEEDED", "FAILED"], "interval_seconds": 3600},
-                                    },
-                                    {
-                                        "name": "mixed",
-                                        "data_source_id": MIXED,
-                                        "history": [
-                                            {"execution_id": JOB_A, "status": "SUCCEEDED", "start_time": "2024-05-01T00:00:00Z"},
-                                            {"execution_id": JOB_B, "status": "FAILED", "start_time": "2024-05-02T00:00:00Z"},
-                                            {"execution_id": JOB_C, "status": "SUCCEEDED", "start_time": "2024-05-03T00:00:00Z"},
-                                        ],
-                                    },
-                                ],
-                            }
-                        ],
-                    }
-                ],
-            }
-        )
-        control.clear_requests()
-        yield RetryingBotoClientWrapper(boto3.client("qbusiness", region_name="us-east-1"), RETRY_DECORATOR)
+def client_fixture(emulated_client):
+    control.load_scenario(
+        {
+            "region": "us-east-1",
+            "applications": [
+                {
+                    "name": "unit",
+                    "application_id": APP,
+                    "indices": [
+                        {
+                            "name": "main",
+                            "index_id": INDEX,
+                            "data_sources": [
+                                {
+                                    "name": "long",
+                                    "data_source_id": LONG,
+                                    "generate_history": {"count": 57, "status": ["SUCCEEDED", "FAILED"], "interval_seconds": 3600},
+                                },
+                                {
+                                    "name": "mixed",
+                                    "data_source_id": MIXED,
+                                    "history": [
+                                        {"execution_id": JOB_A, "status": "SUCCEEDED", "start_time": "2024-05-01T00:00:00Z"},
+                                        {"execution_id": JOB_B, "status": "FAILED", "start_time": "2024-05-02T00:00:00Z"},
+                                        {"execution_id": JOB_C, "status": "SUCCEEDED", "start_time": "2024-05-03T00:00:00Z"},
+                                    ],
+                                },
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    control.clear_requests()
+    return emulated_client
 
 
 def _list_calls():

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: qbusiness_sync_job
+version_added: 0.1.0
+short_description: The latest sync job of Amazon Q Business data sources
+description:
+  - Returns the latest sync job of each data source, that is the job with the greatest start time, whatever
+    order the service lists jobs in, in the snake_case shape of M(qbusiness.ops.qbusiness_sync_job_info)'s
+    history elements. A data source without a matching job gives V(null).
+  - Data sources come as terms, or as O(data_source_id) for one data source. With several, the results
+    follow the order of the terms, and the data sources are read concurrently.
+  - O(status_filter), O(start_time) and O(end_time) narrow what the latest job is chosen from,
+    for example the latest V(SUCCEEDED) sync.
+author:
+  - qbusiness.ops maintainers (@qbusiness-ops)
+options:
+  _terms:
+    description:
+      - IDs of the data sources whose latest sync job to return.
+    type: list
+    elements: str
+  data_source_id:
+    description:
+      - The data source, when it is not given as a term. Give one or the other, not both.
+    type: str
+extends_documentation_fragment:
+  - qbusiness.ops.qbusiness
+  - qbusiness.ops.qbusiness.filters
+  - amazon.aws.boto3
+  - amazon.aws.common.plugins
+  - amazon.aws.region.plugins
+notes:
+  - Like other lookups it runs on the controller, and needs C(boto3) there.
+  - Bad options and service errors raise an error that names the cause; nothing is retried beyond the
+    collection's policy (throttling and 5xx answers are retried with jittered backoff).
+seealso:
+  - module: qbusiness.ops.qbusiness_sync_job_info
+  - module: qbusiness.ops.qbusiness_sync_gate
+"""
+
+EXAMPLES = r"""
+- name: Show the latest sync of a data source
+  ansible.builtin.debug:
+    msg: >-
+      {{ lookup('qbusiness.ops.qbusiness_sync_job', application_id=app_id, index_id=index_id,
+                data_source_id=ds_id, region='eu-west-1').status | default('never synced') }}
+
+- name: Latest syncs of two data sources, in the order given
+  ansible.builtin.set_fact:
+    latest_syncs: "{{ query('qbusiness.ops.qbusiness_sync_job', handbook_id, wiki_id, application_id=app_id, index_id=index_id) }}"
+
+- name: When did the handbook last sync successfully?
+  ansible.builtin.debug:
+    msg: >-
+      {{ lookup('qbusiness.ops.qbusiness_sync_job', handbook_id, application_id=app_id, index_id=index_id,
+                status_filter='SUCCEEDED').end_time | default('never') }}
+
+- name: Put the latest sync in a generated status page
+  ansible.builtin.template:
+    src: status.html.j2
+    dest: /var/www/status.html
+    mode: "0644"
+  vars:
+    wiki_sync: "{{ lookup('qbusiness.ops.qbusiness_sync_job', wiki_id, application_id=app_id, index_id=index_id) }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - One element per data source, in the order of the terms, each the latest job (a dict with
+      C(execution_id), C(status), C(start_time), C(end_time), C(error), C(data_source_error_code), C(metrics)
+      as the service sent them, in snake_case, with ISO 8601 times and integer document counts),
+      or V(null) when the data source has no matching job.
+    - With C(lookup()) and one data source, that one element.
+  type: list
+  elements: dict
+"""
+
+from ansible.errors import AnsibleLookupError
+
+from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
+from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
+
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+
+
+class LookupModule(AWSLookupBase):
+    """Latest sync job of each data source; a thin shell over module_utils/sync_jobs.py."""
+
+    def run(self, terms, variables=None, **kwargs):
+        super().run(terms, variables, **kwargs)
+        set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
+
+        # query('…', list_of_ids) hands the list over as one term.
+        requested = []
+        for term in terms:
+            requested.extend(term if isinstance(term, list) else [term])
+        try:
+            application_id = validate_id("application_id", self.get_option("application_id"))
+            index_id = validate_id("index_id", self.get_option("index_id"))
+            single = self.get_option("data_source_id")
+            if requested and single is not None:
+                raise OptionError("give the data sources as terms or as data_source_id, not both")
+            if not requested:
+                if single is None:
+                    raise OptionError("data_source_id is required when no data source is given as a term")
+                requested = [single]
+            data_source_ids = [validate_id("data_source_id", value) for value in requested]
+            filters = build_list_filters(self.get_option("start_time"), self.get_option("end_time"), self.get_option("status_filter"))
+        except OptionError as e:
+            raise AnsibleLookupError(f"qbusiness_sync_job: {e.message}") from None
+
+        client = qbusiness_client(self)
+
+        def latest_of(data_source_id):
+            jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
+            job = latest_job(jobs)
+            return normalize_job(job) if job is not None else None
+
+        try:
+            return run_concurrently(latest_of, data_source_ids)
+        except QBusinessError as e:
+            raise AnsibleLookupError(f"qbusiness_sync_job: {e}") from None

@@ -1,0 +1,236 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This file holds only the documentation: the gate is an action plugin (plugins/action/qbusiness_sync_gate.py)
+# that runs on the controller, the pattern of ansible.builtin.assert.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qbusiness_sync_gate
+version_added: 0.1.0
+short_description: Fail when the latest sync of Amazon Q Business data sources is not fit to deploy on
+description:
+  - A deployment gate for CI/CD pipelines and GitOps checks. It reads the latest sync job of one or more
+    data sources of an Amazon Q Business index and fails the task when one of them is not fit to deploy on.
+  - The latest job is the one with the greatest start time, whatever order the service lists jobs in.
+  - A data source fails the gate when its judged sync has a status in O(fail_on) (by default V(FAILED)),
+    started longer than O(max_age) ago, or had more than O(max_documents_failed) failed documents; when it
+    has no sync at all (unless O(allow_no_history)); when its history cannot be read; or when O(wait)
+    runs out of time.
+  - B(In-progress syncs.) With O(wait=true), while the latest sync is V(SYNCING), V(SYNCING_INDEXING) or
+    V(STOPPING) the gate polls every O(wait_sleep) seconds until it ends, then judges; still running after
+    O(wait_timeout) seconds fails the gate. With O(wait=false) (the default), a running latest sync is not
+    judged (it has no outcome yet, unless its status is in O(fail_on)); the newest finished sync is, and
+    the running one is returned in RV(sync_jobs[].running_job). If no finished sync is there to judge, the
+    gate fails, since it never passes on data it did not read.
+  - Several data sources are gated concurrently.
+  - The gate runs on the controller and needs C(boto3) there. It never changes anything.
+  - A failed gate fails the task. To stop the whole play on any host's failure, use C(any_errors_fatal);
+    with a single control host (V(localhost) as the only host), a failed task already ends the play.
+author:
+  - qbusiness.ops maintainers (@qbusiness-ops)
+options:
+  data_source_id:
+    description:
+      - The data source to gate, or a list of them.
+      - When left out, every data source of the index is gated (found with C(ListDataSources)); an index
+        without data sources fails the gate.
+      - An empty list is an error. Each ID is 36 characters, a letter or digit followed by letters, digits
+        or hyphens, and is checked before any request.
+    type: list
+    elements: str
+  fail_on:
+    description:
+      - Statuses of the judged sync that fail the gate.
+      - Adding an in-progress status (V(SYNCING), V(SYNCING_INDEXING), V(STOPPING)) fails the gate while a sync
+        is running, instead of judging the newest finished sync.
+    type: list
+    elements: str
+    default: [FAILED]
+    choices: [FAILED, SUCCEEDED, SYNCING, INCOMPLETE, STOPPING, ABORTED, SYNCING_INDEXING]
+  wait:
+    description:
+      - Wait while the latest sync of a data source is in progress, polling until it ends or O(wait_timeout) passes.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait for running syncs, in all, when O(wait=true). Running out fails the gate.
+      - At least 1.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between polls when O(wait=true). At least 1.
+    type: int
+    default: 15
+  max_age:
+    description:
+      - The judged sync must have started within this long, given as a number of seconds or as a number with
+        one of the units V(s), V(m), V(h), V(d), V(w), such as V(90m), V(24h), V(7d).
+      - It also narrows the listing to syncs started within this window (the service's C(startTime) filter),
+        so older history is never read. A data source with no sync in the window fails the gate.
+    type: raw
+  max_documents_failed:
+    description:
+      - The most failed documents (C(documentsFailed)) allowed in the judged sync. V(0) allows none.
+    type: int
+  allow_no_history:
+    description:
+      - Let a data source that has never synced pass the gate. By default it fails.
+      - With O(max_age), a data source with no sync in the window still fails if it synced before the window;
+        one more request, for a single job, tells the two cases apart.
+    type: bool
+    default: false
+  fail_msg:
+    description:
+      - Replaces the start of the failure message, V(Q Business sync gate failed). The reasons follow it.
+    type: str
+extends_documentation_fragment:
+  - qbusiness.ops.qbusiness
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+    description: Implemented as an action plugin that runs on the controller.
+  async:
+    support: none
+    description: The gate waits by itself with O(wait); it cannot run asynchronously.
+  bypass_host_loop:
+    support: none
+    description: It runs once per host, like any task.
+  check_mode:
+    support: full
+    description: The gate only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+  platform:
+    support: full
+    platforms: all
+    description: It runs on the controller, whatever the target host.
+notes:
+  - The gate always reports RV(ignore:changed=false).
+  - While waiting, one line per poll (data source, status, documents scanned so far, elapsed/timeout)
+    shows at verbosity C(-v).
+seealso:
+  - module: qbusiness.ops.qbusiness_sync_job_info
+  - plugin: qbusiness.ops.qbusiness_sync_job
+    plugin_type: lookup
+"""
+
+EXAMPLES = r"""
+- name: Do not roll out the assistant while its content sync is failing
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+
+- name: Gate every data source of the index after a deploy, stopping the whole play if one fails
+  hosts: localhost
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: Check all data sources
+      qbusiness.ops.qbusiness_sync_gate:
+        application_id: "{{ qbusiness_application_id }}"
+        index_id: "{{ qbusiness_index_id }}"
+        fail_on: [FAILED, INCOMPLETE]
+
+- name: Wait up to 30 minutes for a sync started elsewhere (a schedule, a webhook), then judge it
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    wait: true
+    wait_timeout: 1800
+    wait_sleep: 30
+
+- name: Freshness gate - a successful sync in the last day, with at most 10 failed documents
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id:
+      - "{{ handbook_data_source_id }}"
+      - "{{ wiki_data_source_id }}"
+    fail_on: [FAILED, ABORTED]
+    max_age: 24h
+    max_documents_failed: 10
+    fail_msg: The assistant's knowledge is stale or broken, not deploying
+
+- name: Report the gate without failing the pipeline step
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+  register: gate
+  ignore_errors: true
+
+- name: Show why
+  ansible.builtin.debug:
+    msg: "{{ gate.msg }}"
+  when: gate is failed
+"""
+
+RETURN = r"""
+msg:
+  description: What the gate found. On failure, every failing data source and why.
+  returned: always
+  type: str
+  sample: >-
+    Q Business sync gate failed: data source c0000000-0000-4000-8000-000000000002: latest sync
+    e0000000-0000-4000-8000-000000000005 FAILED: Confluence credentials expired (data source error code AUTH_FAILED)
+sync_jobs:
+  description:
+    - The judged sync of each data source, in the order of O(data_source_id) (or of C(ListDataSources)),
+      in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s RV(qbusiness.ops.qbusiness_sync_job_info#module:history)
+      elements, with the keys below added.
+    - A data source with no sync to judge has only the added keys.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    data_source_id:
+      description: The data source.
+      type: str
+      returned: always
+    passed:
+      description: Whether this data source passed the gate.
+      type: bool
+      returned: always
+    reasons:
+      description: Why it failed; empty when it passed.
+      type: list
+      elements: str
+      returned: always
+    running_job:
+      description: A newer sync that was still in progress and so was not judged (O(wait=false)).
+      type: dict
+      returned: when a newer sync was running
+    execution_id:
+      description: The identifier of the judged sync.
+      type: str
+      returned: when there was a sync to judge
+    status:
+      description: The status of the judged sync.
+      type: str
+      returned: when there was a sync to judge
+    start_time:
+      description: When the judged sync started, ISO 8601 in UTC.
+      type: str
+      returned: when there was a sync to judge
+sync_job:
+  description: The single element of RV(sync_jobs), when one data source was gated.
+  returned: when one data source was gated
+  type: dict
+elapsed:
+  description: Seconds the gate took, waiting included.
+  returned: always
+  type: float
+  sample: 12.402
+"""

@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures shared by the unit tests."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+import qbusiness_emulator  # noqa: F401  pylint: disable=unused-import  # registers the qbusiness backend with moto
+from qbusiness_emulator import control
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import RETRY_DECORATOR
+
+
+@pytest.fixture(name="emulated_client")
+def emulated_client_fixture(monkeypatch):
+    """A qbusiness client with the collection's retry policy, on the emulator in-process (moto.mock_aws)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        control.reset()  # faults and the request log are process-wide, outside moto's reset
+        yield RetryingBotoClientWrapper(boto3.client("qbusiness", region_name="us-east-1"), RETRY_DECORATOR)
+        control.reset()
