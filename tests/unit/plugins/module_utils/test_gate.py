@@ -20,6 +20,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.gate import judge
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import parse_duration
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import validate_gate_options
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
 
 UTC = timezone.utc
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -241,3 +242,15 @@ def test_max_age_narrows_the_listing_and_allow_no_history_costs_one_request(clie
     assert not verdict.passed and verdict.reasons == ["no sync started within max_age (1h)"]
     assert len(calls) == 2
     assert "startTime" in calls[0] and "startTime" not in calls[1] and calls[1]["maxResults"] == "1"
+
+
+def test_data_sources_are_gated_concurrently(client):
+    """With 400 ms of latency per request, four data sources read one after another would arrive 400 ms apart;
+    read concurrently, all four first requests reach the service before the first answer comes back."""
+    control.set_faults(latency_ms=400)
+    control.clear_requests()
+    verdicts = run_concurrently(lambda data_source_id: gate_data_source(client, APP, INDEX, data_source_id, GateOptions()), [DS] * 4)
+    arrivals = sorted(r["time"] for r in control.requests())
+    assert [v.passed for v in verdicts] == [True] * 4
+    assert len(arrivals) == 4
+    assert arrivals[-1] - arrivals[0] < 0.4
