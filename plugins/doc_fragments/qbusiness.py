@@ -9,7 +9,8 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Use as ``qbusiness.ops.qbusiness`` (the index) and ``qbusiness.ops.qbusiness.filters`` (listing filters)."""
+    """``qbusiness.ops.qbusiness`` (the index), ``.data_source`` (one data source), ``.filters`` (listing filters),
+    ``.wait`` (how long and how often to poll)."""
 
     # The application and index that hold the data sources.
     DOCUMENTATION = r"""
@@ -47,4 +48,31 @@ options:
       - Only sync jobs with this status. The service filters; nothing is filtered on the client.
     type: str
     choices: [FAILED, SUCCEEDED, SYNCING, INCOMPLETE, STOPPING, ABORTED, SYNCING_INDEXING]
+"""
+
+    # One data source, required.
+    DATA_SOURCE = r"""
+options:
+  data_source_id:
+    description:
+      - The identifier of the data source connector.
+      - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
+    type: str
+    required: true
+"""
+
+    # Polling while a sync runs; each plugin documents its own O(wait).
+    WAIT = r"""
+options:
+  wait_timeout:
+    description:
+      - How many seconds to wait in all when O(wait=true); running out fails the task.
+      - At least 1.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between polls when O(wait=true). At least 1.
+    type: int
+    default: 15
 """

@@ -37,6 +37,9 @@ from typing import Optional
 from typing import Sequence
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import IN_PROGRESS_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import format_duration
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import int_at_least
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
@@ -44,7 +47,9 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import lat
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import poll_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import start_time_of
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import timeout_reason
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_status
 
@@ -119,12 +124,6 @@ def parse_duration(option: str, value: Any) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _int_at_least(option: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise OptionError(f"{option} must be an integer of at least {minimum}; got {value!r}")
-    return value
-
-
 def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
     """Check every gate option (already type-converted by the argument spec) before any request."""
     application_id = validate_id("application_id", params.get("application_id"))
@@ -150,11 +149,11 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
     options = GateOptions(
         fail_on=statuses,
         max_age=None if max_age is None else parse_duration("max_age", max_age),
-        max_documents_failed=None if max_documents_failed is None else _int_at_least("max_documents_failed", max_documents_failed, 0),
+        max_documents_failed=None if max_documents_failed is None else int_at_least("max_documents_failed", max_documents_failed, 0),
         allow_no_history=bool(params.get("allow_no_history")),
         wait=bool(params.get("wait")),
-        wait_timeout=_int_at_least("wait_timeout", params.get("wait_timeout", 600), 1),
-        wait_sleep=_int_at_least("wait_sleep", params.get("wait_sleep", 15), 1),
+        wait_timeout=int_at_least("wait_timeout", params.get("wait_timeout", 600), 1),
+        wait_sleep=int_at_least("wait_sleep", params.get("wait_sleep", 15), 1),
     )
     fail_msg = params.get("fail_msg")
     return GateRequest(application_id, index_id, data_source_ids, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)
@@ -162,17 +161,6 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
 
 # ---------------------------------------------------------------------------------------------------------
 # Judging
-
-
-def format_duration(seconds: float) -> str:
-    """``93784`` -> ``1d 2h 3m 4s``; whole seconds, largest units first, zero parts left out."""
-    remaining = int(round(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, remaining = divmod(remaining, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return " ".join(parts) or "0s"
 
 
 def _status_reason(job: Job) -> str:
@@ -250,8 +238,6 @@ def gate_data_source(
 ) -> Verdict:
     """Read one data source's sync jobs (waiting if asked) and judge them. Never raises for service errors:
     a data source whose history could not be read fails the gate with the reason."""
-    started = monotonic()
-    deadline = started + options.wait_timeout
     filters: Dict[str, Any] = {}
     if options.max_age is not None:
         filters["startTime"] = now() - options.max_age
@@ -260,27 +246,17 @@ def gate_data_source(
         jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
         return jobs
 
+    def report(job: Job, elapsed: float) -> None:
+        if progress is not None:
+            progress(data_source_id, normalize_job(job), elapsed)
+
     try:
-        jobs = read()
-        while options.wait:
-            latest = latest_job(jobs)
-            if latest is None or latest.get("status") not in IN_PROGRESS_STATUSES:
-                break
-            if progress is not None:
-                progress(data_source_id, normalize_job(latest), monotonic() - started)
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                return Verdict(
-                    data_source_id,
-                    passed=False,
-                    job=normalize_job(latest),
-                    reasons=[
-                        f"sync {latest.get('executionId')} still {latest.get('status')} after waiting "
-                        f"{format_duration(options.wait_timeout)} (wait_timeout)"
-                    ],
-                )
-            sleep(min(options.wait_sleep, remaining))
-            jobs = read()
+        jobs, latest, timed_out = poll_jobs(
+            read, latest_job, lambda job: options.wait and is_in_progress(job), options.wait_timeout, options.wait_sleep,
+            progress=report, monotonic=monotonic, sleep=sleep,
+        )
+        if timed_out:
+            return Verdict(data_source_id, passed=False, job=normalize_job(latest), reasons=[timeout_reason(latest, options.wait_timeout)])
         synced_before_window = True
         if not jobs and options.max_age is not None and options.allow_no_history:
             older, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, max_results=1)

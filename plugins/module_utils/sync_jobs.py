@@ -14,6 +14,7 @@ The plugins are thin shells that read their options, call these functions and re
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from datetime import timezone
@@ -157,6 +158,13 @@ def build_list_filters(start_time: Any = None, end_time: Any = None, status_filt
     return filters
 
 
+def int_at_least(option: str, value: Any, minimum: int) -> int:
+    """Return ``value`` if it is an integer of at least ``minimum``, else raise OptionError naming ``option``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise OptionError(f"{option} must be an integer of at least {minimum}; got {_shorten(value)}")
+    return value
+
+
 def validate_max_results(value: Any) -> Optional[int]:
     """``max_results`` is a positive number of jobs in total, or None for all of them."""
     if value is None:
@@ -235,6 +243,32 @@ def list_data_source_ids(client: Any, application_id: str, index_id: str) -> Lis
     return [source["dataSourceId"] for source in sources]
 
 
+def _is_conflict(error: Exception) -> bool:
+    return isinstance(error, botocore.exceptions.ClientError) and error.response.get("Error", {}).get("Code") == "ConflictException"
+
+
+def start_sync_job(client: Any, application_id: str, index_id: str, data_source_id: str) -> Optional[str]:
+    """StartDataSourceSyncJob: the new execution ID, or None if the service says a sync is already running."""
+    try:
+        response = client.start_data_source_sync_job(aws_retry=True, applicationId=application_id, indexId=index_id, dataSourceId=data_source_id)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        if _is_conflict(e):
+            return None
+        raise QBusinessError(message=f"Failed to start a sync of data source {data_source_id}", exception=e) from e
+    return response["executionId"]
+
+
+def stop_sync_job(client: Any, application_id: str, index_id: str, data_source_id: str) -> bool:
+    """StopDataSourceSyncJob: False if the service says there is no sync to stop (it ended meanwhile)."""
+    try:
+        client.stop_data_source_sync_job(aws_retry=True, applicationId=application_id, indexId=index_id, dataSourceId=data_source_id)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        if _is_conflict(e):
+            return False
+        raise QBusinessError(message=f"Failed to stop the sync of data source {data_source_id}", exception=e) from e
+    return True
+
+
 def run_concurrently(work: Callable[[str], T], items: List[str], max_workers: int = 8) -> List[T]:
     """``[work(item) for item in items]``, several at a time; results in the order of ``items``.
 
@@ -244,6 +278,65 @@ def run_concurrently(work: Callable[[str], T], items: List[str], max_workers: in
         return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
         return list(pool.map(work, items))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Waiting
+
+
+def is_in_progress(job: Optional[Job]) -> bool:
+    """Whether a job (as the service sent it) is SYNCING, SYNCING_INDEXING or STOPPING."""
+    return job is not None and job.get("status") in IN_PROGRESS_STATUSES
+
+
+def poll_jobs(
+    read: Callable[[], List[Job]],
+    choose: Callable[[List[Job]], Optional[Job]],
+    keep_waiting: Callable[[Optional[Job]], bool],
+    timeout: float,
+    interval: float,
+    progress: Optional[Callable[[Job, float], None]] = None,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Tuple[List[Job], Optional[Job], bool]:
+    """Read jobs and choose one; while ``keep_waiting(chosen)``, sleep ``interval`` seconds and read again.
+
+    No sleep goes past ``timeout`` seconds from the start, and the jobs are read once more after the last
+    sleep, so the timeout is honoured within one read. ``progress(job, elapsed)`` is called once per poll.
+    Returns the last jobs read, the job chosen from them, and whether time ran out while still waiting.
+    """
+    started = monotonic()
+    deadline = started + timeout
+    jobs = read()
+    job = choose(jobs)
+    while keep_waiting(job):
+        if progress is not None and job is not None:
+            progress(job, monotonic() - started)
+        remaining = deadline - monotonic()
+        if remaining <= 0:
+            return jobs, job, True
+        sleep(min(interval, remaining))
+        jobs = read()
+        job = choose(jobs)
+    return jobs, job, False
+
+
+def format_duration(seconds: float) -> str:
+    """``93784`` -> ``1d 2h 3m 4s``; whole seconds, largest units first, zero parts left out."""
+    remaining = int(round(seconds))
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, remaining = divmod(remaining, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return " ".join(parts) or "0s"
+
+
+def timeout_reason(job: Optional[Job], wait_timeout: float) -> str:
+    """What to say when a wait ran out (``job`` as the service sent it; None if it was never listed)."""
+    if job is None:
+        return f"the sync was still not listed after waiting {format_duration(wait_timeout)} (wait_timeout)"
+    return f"sync {job.get('executionId')} still {job.get('status')} after waiting {format_duration(wait_timeout)} (wait_timeout)"
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -57,17 +57,6 @@ options:
       - Wait while the latest sync of a data source is in progress, polling until it ends or O(wait_timeout) passes.
     type: bool
     default: false
-  wait_timeout:
-    description:
-      - How many seconds to wait for running syncs, in all, when O(wait=true). Running out fails the gate.
-      - At least 1.
-    type: int
-    default: 600
-  wait_sleep:
-    description:
-      - Seconds between polls when O(wait=true). At least 1.
-    type: int
-    default: 15
   max_age:
     description:
       - The judged sync must have started within this long, given as a number of seconds or as a number with
@@ -92,6 +81,7 @@ options:
     type: str
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
+  - qbusiness.ops.qbusiness.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -20,12 +20,6 @@ description:
 author:
   - qbusiness.ops maintainers (@qbusiness-ops)
 options:
-  data_source_id:
-    description:
-      - The identifier of the data source connector whose sync history to list.
-      - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
-    type: str
-    required: true
   max_results:
     description:
       - The most sync jobs to return in all. Pages of up to 10 jobs are requested until this many are in hand.
@@ -39,6 +33,7 @@ options:
     type: str
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
+  - qbusiness.ops.qbusiness.data_source
   - qbusiness.ops.qbusiness.filters
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -24,13 +24,18 @@ ROOT = pathlib.Path(__file__).resolve().parents[4]
 
 
 def _documented_options():
+    """The gate's options: its own, and those of the qbusiness.ops fragments it names."""
     tree = ast.parse((ROOT / "plugins/modules/qbusiness_sync_gate.py").read_text())
-    doc = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION")
-    options = dict(yaml.safe_load(doc)["options"])
-    fragment = ast.parse((ROOT / "plugins/doc_fragments/qbusiness.py").read_text())
-    for node in ast.walk(fragment):
-        if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION":
-            options.update(yaml.safe_load(node.value.value)["options"])
+    doc = yaml.safe_load(next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION"))
+    options = dict(doc["options"])
+    fragments = {}
+    for node in ast.walk(ast.parse((ROOT / "plugins/doc_fragments/qbusiness.py").read_text())):
+        if isinstance(node, ast.Assign):
+            fragments[node.targets[0].id] = yaml.safe_load(node.value.value)["options"]
+    for name in doc["extends_documentation_fragment"]:
+        if name.startswith("qbusiness.ops.qbusiness"):
+            suffix = name[len("qbusiness.ops.qbusiness"):].lstrip(".")
+            options.update(fragments[suffix.upper() or "DOCUMENTATION"])
     return options
 
 

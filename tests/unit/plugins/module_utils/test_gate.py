@@ -13,7 +13,7 @@ import pytest
 from qbusiness_emulator import control
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import GateOptions
-from ansible_collections.qbusiness.ops.plugins.module_utils.gate import format_duration
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import format_duration
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_data_source
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_message
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import judge

@@ -1,0 +1,168 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: qbusiness_sync_job
+version_added: 0.1.0
+short_description: Start and stop syncs of an Amazon Q Business data source
+description:
+  - Starts a sync of an Amazon Q Business data source connector (C(StartDataSourceSyncJob)), or stops the
+    running one (C(StopDataSourceSyncJob)), idempotently.
+  - With O(state=started), a sync already in progress (V(SYNCING), V(SYNCING_INDEXING) or V(STOPPING)) is
+    left alone and returned with RV(ignore:changed=false). A C(ConflictException) from the service, when a
+    sync was started elsewhere in between, is handled the same way and never shown as an error.
+  - With O(state=stopped), a V(SYNCING) or V(SYNCING_INDEXING) sync is stopped; one that is already
+    V(STOPPING), or no sync in progress at all, gives RV(ignore:changed=false).
+  - With O(wait=true), the module returns once the job has reached a final status, or fails when
+    O(wait_timeout) runs out. A job that ends V(FAILED) does B(not) fail the task; it is returned in
+    RV(sync_job) for the next step to judge, typically M(qbusiness.ops.qbusiness_sync_gate).
+author:
+  - qbusiness.ops maintainers (@qbusiness-ops)
+options:
+  state:
+    description:
+      - V(started) makes sure a sync is in progress (starting one if none is); V(stopped) makes sure none is.
+    type: str
+    choices: [started, stopped]
+    default: started
+  wait:
+    description:
+      - Wait until the started, running or stopped job reaches a final status.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - qbusiness.ops.qbusiness
+  - qbusiness.ops.qbusiness.data_source
+  - qbusiness.ops.qbusiness.wait
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change and sends no Start or Stop request; it does not wait.
+  diff_mode:
+    support: none
+    description: There is no diff to show.
+notes:
+  - The service keeps one sync at a time per data source. A new sync can start once the previous one has
+    ended (V(SUCCEEDED), V(FAILED), V(INCOMPLETE) or V(ABORTED)).
+seealso:
+  - module: qbusiness.ops.qbusiness_sync_gate
+  - module: qbusiness.ops.qbusiness_sync_job_info
+"""
+
+EXAMPLES = r"""
+- name: Start a sync after publishing docs, wait for it, and stop the pipeline if it fails
+  block:
+    - name: Start the sync and wait up to 30 minutes
+      qbusiness.ops.qbusiness_sync_job:
+        application_id: "{{ qbusiness_application_id }}"
+        index_id: "{{ qbusiness_index_id }}"
+        data_source_id: "{{ qbusiness_data_source_id }}"
+        wait: true
+        wait_timeout: 1800
+        wait_sleep: 30
+      register: sync
+
+    - name: Judge it
+      qbusiness.ops.qbusiness_sync_gate:
+        application_id: "{{ qbusiness_application_id }}"
+        index_id: "{{ qbusiness_index_id }}"
+        data_source_id: "{{ qbusiness_data_source_id }}"
+        fail_on: [FAILED, INCOMPLETE, ABORTED]
+
+- name: Make sure a sync runs (does nothing while one is in progress)
+  qbusiness.ops.qbusiness_sync_job:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    state: started
+
+- name: Stop the running sync and wait until it is aborted
+  qbusiness.ops.qbusiness_sync_job:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    data_source_id: "{{ qbusiness_data_source_id }}"
+    state: stopped
+    wait: true
+"""
+
+RETURN = r"""
+execution_id:
+  description: The identifier of the started, running or stopped sync.
+  returned: when there is such a sync
+  type: str
+  sample: 4a3b0fb6-1f0e-4b6c-9a43-2f1c0d9e8b71
+sync_job:
+  description:
+    - The started, running or stopped sync, in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s
+      RV(qbusiness.ops.qbusiness_sync_job_info#module:history) elements, once the service lists it.
+    - With O(wait=true), as it ended.
+  returned: when the service lists the job
+  type: dict
+  sample:
+    execution_id: 4a3b0fb6-1f0e-4b6c-9a43-2f1c0d9e8b71
+    status: SUCCEEDED
+    start_time: "2024-05-01T10:00:00+00:00"
+    end_time: "2024-05-01T10:12:31+00:00"
+    metrics:
+      documents_added: 12
+      documents_deleted: 0
+      documents_failed: 0
+      documents_modified: 3
+      documents_scanned: 1520
+"""
+
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import SYNC_STATES
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import int_at_least
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import timeout_reason
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+
+
+def main() -> None:
+    argument_spec = dict(
+        application_id=dict(type="str", required=True),
+        index_id=dict(type="str", required=True),
+        data_source_id=dict(type="str", required=True),
+        state=dict(type="str", choices=list(SYNC_STATES), default="started"),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=600),
+        wait_sleep=dict(type="int", default=15),
+    )
+    module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+
+    try:
+        ids = {name: validate_id(name, params[name]) for name in ("application_id", "index_id", "data_source_id")}
+        wait_timeout = int_at_least("wait_timeout", params["wait_timeout"], 1)
+        wait_sleep = int_at_least("wait_sleep", params["wait_sleep"], 1)
+        change = ensure_sync(
+            qbusiness_client(module), state=params["state"], check_mode=module.check_mode,
+            wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep, **ids
+        )
+    except QBusinessError as e:
+        module.fail_json_aws_error(e)
+
+    result = dict(changed=change.changed)
+    if change.execution_id:
+        result["execution_id"] = change.execution_id
+    if change.job is not None:
+        result["sync_job"] = normalize_job(change.job)
+    if change.timed_out:
+        module.fail_json(msg=timeout_reason(change.job, wait_timeout), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Starting and stopping syncs against the emulator in-process, races included."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from qbusiness_emulator import control
+
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
+
+APP = "cdcdcdcd-0000-4000-8000-000000000001"
+INDEX = "cdcdcdcd-0000-4000-8000-000000000002"
+DS = "cdcdcdcd-0000-4000-8000-000000000003"
+IDS = dict(application_id=APP, index_id=INDEX, data_source_id=DS)
+
+
+@pytest.fixture(name="client")
+def client_fixture(emulated_client):
+    data_source = {"name": "d", "data_source_id": DS, "history": [{"status": "SUCCEEDED", "start_time": "now-7200"}]}
+    index = {"name": "i", "index_id": INDEX, "data_sources": [data_source]}
+    control.load_scenario({"applications": [{"name": "c", "application_id": APP, "indices": [index]}]})
+    control.clear_requests()
+    return emulated_client
+
+
+def _operations():
+    return [r["operation"] for r in control.requests()]
+
+
+def test_start_then_start_again_is_idempotent(client):
+    control.set_next_sync(APP, INDEX, DS, syncing_seconds=30)
+    first = ensure_sync(client, state="started", **IDS)
+    second = ensure_sync(client, state="started", **IDS)
+    assert first.changed and first.job["executionId"] == first.execution_id and first.job["status"] == "SYNCING"
+    assert not second.changed and second.execution_id == first.execution_id
+    assert _operations().count("StartDataSourceSyncJob") == 1
+
+
+def test_check_mode_sends_no_start_or_stop(client):
+    assert ensure_sync(client, state="started", check_mode=True, **IDS).changed
+    assert not ensure_sync(client, state="stopped", check_mode=True, **IDS).changed
+    control.set_next_sync(APP, INDEX, DS, never_ends=True)
+    control.start_sync(APP, INDEX, DS)
+    stop = ensure_sync(client, state="stopped", check_mode=True, **IDS)
+    assert stop.changed and stop.job["status"] == "SYNCING"
+    assert set(_operations()) == {"ListDataSourceSyncJobs"}
+
+
+def test_wait_returns_a_failed_job_without_raising(client):
+    control.set_next_sync(APP, INDEX, DS, outcome="FAILED", syncing_seconds=0.3, indexing_seconds=0.2)
+    change = ensure_sync(client, state="started", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    assert change.changed and not change.timed_out
+    assert change.job["status"] == "FAILED"
+
+
+def test_stop_then_stop_again_then_wait_for_aborted(client):
+    control.set_next_sync(APP, INDEX, DS, never_ends=True, stopping_seconds=0.5)
+    started = control.start_sync(APP, INDEX, DS)["execution_id"]
+    stop = ensure_sync(client, state="stopped", **IDS)
+    again = ensure_sync(client, state="stopped", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    idle = ensure_sync(client, state="stopped", **IDS)
+    assert stop.changed and stop.execution_id == started and stop.job["status"] == "STOPPING"
+    assert not again.changed and again.job["status"] == "ABORTED"
+    assert not idle.changed and idle.execution_id is None and idle.job is None
+    assert _operations().count("StopDataSourceSyncJob") == 1
+
+
+def test_wait_times_out(client):
+    control.set_next_sync(APP, INDEX, DS, never_ends=True)
+    clock = [0.0]
+    change = ensure_sync(
+        client, state="started", wait=True, wait_timeout=4, wait_sleep=3, **IDS,
+        monotonic=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
+    )
+    assert change.changed and change.timed_out and change.job["status"] == "SYNCING"
+    assert clock[0] == 4.0
+
+
+def test_a_sync_started_elsewhere_between_read_and_start_is_not_an_error(client, monkeypatch):
+    """The race: the module reads no running sync, then another actor starts one, then Start conflicts."""
+    real_start = client.client.start_data_source_sync_job
+    control.set_next_sync(APP, INDEX, DS, never_ends=True)
+
+    def start_after_someone_else(**kwargs):
+        control.start_sync(APP, INDEX, DS)
+        return real_start(**kwargs)
+
+    monkeypatch.setattr(client.client, "start_data_source_sync_job", start_after_someone_else)
+    monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)  # drop the wrapper's cached method
+    change = ensure_sync(client, state="started", **IDS)
+    assert not change.changed
+    assert change.job["status"] == "SYNCING" and change.execution_id == change.job["executionId"]
+    assert [r["status_code"] for r in control.requests() if r["operation"] == "StartDataSourceSyncJob"] == [409]
+
+
+def test_a_sync_that_ends_between_read_and_stop_is_not_an_error(client, monkeypatch):
+    control.set_next_sync(APP, INDEX, DS, never_ends=True, stopping_seconds=0.01)
+    control.start_sync(APP, INDEX, DS)
+    real_stop = client.client.stop_data_source_sync_job
+
+    def stop_after_another_stop(**kwargs):
+        real_stop(**kwargs)  # another actor stops it first ...
+        time.sleep(0.1)  # ... it reaches ABORTED ...
+        return real_stop(**kwargs)  # ... and ours finds nothing to stop
+
+    monkeypatch.setattr(client.client, "stop_data_source_sync_job", stop_after_another_stop)
+    monkeypatch.delattr(client, "stop_data_source_sync_job", raising=False)
+    change = ensure_sync(client, state="stopped", **IDS)
+    assert not change.changed
+    assert [r["status_code"] for r in control.requests() if r["operation"] == "StopDataSourceSyncJob"] == [200, 409]
