@@ -6,10 +6,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
 VENV := .venv
-VENV221 := .venv-2.21
 # amazon.aws is not on PyPI by itself; the 'ansible' package's wheel bundles it (12.3.0 -> amazon.aws 10.1.2).
 ANSIBLE_BUNDLE ?= 12.3.0
-ANSIBLE_CORE_221 ?= 2.21.5
+
+# The version matrix besides the default cell (.venv: ansible-core 2.19, Python 3.11, amazon.aws 10.1.2):
+#   NAME PYTHON ANSIBLE-CORE ANSIBLE-BUNDLE(-> amazon.aws) BOTO3/BOTOCORE
+# 2.17 is the requires_ansible floor, with the oldest amazon.aws (9.5.0, in ansible 11.6.0) and boto3 we claim.
+MATRIX_2.17 := 2.17 $(PYTHON) 2.17.14 11.6.0 1.34.0
+MATRIX_2.21 := 2.21 $(PYTHON312) 2.21.5 14.5.0 1.43.11
 
 COLLECTIONS := $(CURDIR)/.build/collections
 TREE := $(COLLECTIONS)/ansible_collections/qbusiness/ops
@@ -17,11 +21,13 @@ AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
 PY := $(CURDIR)/$(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: help venv deps stage sanity sanity-2.21 lint units emulator-tests integration test demo emulator clean
+.PHONY: help venv deps stage sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration \
+	integration-2.17 integration-2.21 ee artifact test demo emulator clean
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
-	@echo "make test      - sanity (2.19/py3.11, 2.21/py3.12), ansible-lint, unit, emulator and integration tests"
+	@echo "make test      - sanity and integration on ansible-core 2.17, 2.19 and 2.21, ansible-lint, changelog lint,"
+	@echo "                 unit and emulator tests, the execution-environment and artifact checks"
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
 
 $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
@@ -29,13 +35,6 @@ $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
 	$(VENV)/bin/pip install $(PIP_QUIET) --upgrade pip
 	$(VENV)/bin/pip install $(PIP_QUIET) -r tests/requirements-dev.txt -e ./emulator
 	tests/utils/install-get-pip-standin $(VENV)/bin/python
-	touch $@
-
-$(VENV221)/.installed:
-	$(PYTHON312) -m venv $(VENV221)
-	$(VENV221)/bin/pip install $(PIP_QUIET) --upgrade pip
-	$(VENV221)/bin/pip install $(PIP_QUIET) ansible-core==$(ANSIBLE_CORE_221)
-	tests/utils/install-get-pip-standin $(VENV221)/bin/python
 	touch $@
 
 $(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed
@@ -55,8 +54,22 @@ stage: deps
 sanity: stage
 	cd $(TREE) && $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --python 3.11 --color no
 
-sanity-2.21: stage $(VENV221)/.installed
-	cd $(TREE) && $(CURDIR)/$(VENV221)/bin/ansible-test sanity --local --python 3.12 --color no
+sanity-2.17 sanity-2.21: sanity-%: venv
+	tests/utils/matrix-cell $(MATRIX_$*) sanity
+
+integration-2.17 integration-2.21: integration-%: venv
+	tests/utils/matrix-cell $(MATRIX_$*) integration
+
+changelog-lint: venv
+	$(VENV)/bin/antsibull-changelog lint
+
+# Execution environment: ansible-builder introspect and create, offline (tests/utils/check-ee).
+ee: stage
+	tests/utils/check-ee
+
+# Build, check, install and run the collection artifact (tests/utils/check-artifact).
+artifact: deps
+	tests/utils/check-artifact
 
 # ansible-lint reads the repository (playbooks, targets, meta, galaxy.yml); collections resolve from the staged tree.
 lint: stage
@@ -71,7 +84,8 @@ emulator-tests: venv
 integration: stage
 	PYTHON=$(PY) tests/utils/with-emulator -- tests/utils/run-integration $(TREE) $(CURDIR)/$(VENV)/bin/ansible-test
 
-test: sanity sanity-2.21 lint units emulator-tests integration
+test: sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration integration-2.17 integration-2.21 \
+	ee artifact
 
 demo: stage
 	PYTHON=$(PY) tests/utils/with-emulator --scenario emulator/scenarios/demo.json -- \
