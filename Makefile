@@ -22,13 +22,14 @@ PY := $(CURDIR)/$(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: help venv deps stage sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration \
-	integration-2.17 integration-2.21 ee artifact test demo emulator clean
+	integration-2.17 integration-2.21 ee artifact docs docs-check test demo emulator clean
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
 	@echo "make test      - sanity and integration on ansible-core 2.17, 2.19 and 2.21, ansible-lint, changelog lint,"
 	@echo "                 unit and emulator tests, the execution-environment and artifact checks"
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
+	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
 
 $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,13 @@ integration-2.17 integration-2.21: integration-%: venv
 changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
 
+# The plugin reference in docs/plugins/ is generated from the plugins' own documentation, never edited by hand.
+docs: stage
+	tests/utils/build-docs generate
+
+docs-check: stage
+	tests/utils/build-docs check
+
 # Execution environment: ansible-builder introspect and create, offline (tests/utils/check-ee).
 ee: stage
 	tests/utils/check-ee
@@ -84,7 +92,7 @@ emulator-tests: venv
 integration: stage
 	PYTHON=$(PY) tests/utils/with-emulator -- tests/utils/run-integration $(TREE) $(CURDIR)/$(VENV)/bin/ansible-test
 
-test: sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration integration-2.17 integration-2.21 \
+test: sanity sanity-2.17 sanity-2.21 lint docs-check changelog-lint units emulator-tests integration integration-2.17 integration-2.21 \
 	ee artifact
 
 demo: stage

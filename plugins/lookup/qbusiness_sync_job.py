@@ -77,7 +77,7 @@ _raw:
       C(execution_id), C(status), C(start_time), C(end_time), C(error), C(data_source_error_code), C(metrics)
       as the service sent them, in snake_case, with ISO 8601 times and integer document counts),
       or V(null) when the data source has no matching job.
-    - With C(lookup()) and one data source, that one element.
+    - With C(lookup) (not C(query)) and one data source, that one element.
   type: list
   elements: dict
 """

@@ -122,16 +122,12 @@ EXAMPLES = r"""
     index_id: "{{ qbusiness_index_id }}"
     data_source_id: "{{ qbusiness_data_source_id }}"
 
-- name: Gate every data source of the index after a deploy, stopping the whole play if one fails
-  hosts: localhost
-  gather_facts: false
-  any_errors_fatal: true
-  tasks:
-    - name: Check all data sources
-      qbusiness.ops.qbusiness_sync_gate:
-        application_id: "{{ qbusiness_application_id }}"
-        index_id: "{{ qbusiness_index_id }}"
-        fail_on: [FAILED, INCOMPLETE]
+# In a play with "any_errors_fatal: true", a failing gate on any host stops the whole play.
+- name: Gate every data source of the index after a deploy
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    fail_on: [FAILED, INCOMPLETE]
 
 - name: Wait up to 30 minutes for a sync started elsewhere (a schedule, a webhook), then judge it
   qbusiness.ops.qbusiness_sync_gate:
