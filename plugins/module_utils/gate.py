@@ -44,6 +44,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
@@ -254,6 +255,8 @@ def gate_data_source(
         jobs, latest, timed_out = poll_jobs(
             read, latest_job, lambda job: options.wait and is_in_progress(job), options.wait_timeout, options.wait_sleep,
             progress=report, monotonic=monotonic, sleep=sleep,
+            # Polls read from the running job on: it and anything newer are all a verdict can need then.
+            read_next=lambda running: list_jobs_from(client, application_id, index_id, data_source_id, running, filters),
         )
         if timed_out:
             return Verdict(data_source_id, passed=False, job=normalize_job(latest), reasons=[timeout_reason(latest, options.wait_timeout)])

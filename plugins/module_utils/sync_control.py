@@ -28,6 +28,7 @@ from typing import Optional
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import poll_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import start_sync_job
@@ -66,6 +67,12 @@ def ensure_sync(
         return jobs
 
     latest = latest_job(read())
+
+    def read_from(anchor: Optional[Job]) -> List[Job]:
+        # Any job followed from here on is the first read's newest job or started after it: read from there on.
+        anchor = anchor or latest
+        return list_jobs_from(client, application_id, index_id, data_source_id, anchor) if anchor is not None else read()
+
     if state == "started":
         if is_in_progress(latest):
             change = SyncChange(False, latest["executionId"], latest)
@@ -74,7 +81,7 @@ def ensure_sync(
         else:
             execution_id = start_sync_job(client, application_id, index_id, data_source_id)
             if execution_id is None:
-                running = latest_job(read())
+                running = latest_job(read_from(None))
                 return SyncChange(False, running.get("executionId") if running else None, running)
             change = SyncChange(True, execution_id)
     else:
@@ -95,5 +102,7 @@ def ensure_sync(
         # Without wait, one read shows the job as the service now lists it.
         return wait and (job is None or is_in_progress(job))
 
-    dummy, change.job, change.timed_out = poll_jobs(read, by_execution_id, keep_waiting, wait_timeout, wait_sleep, monotonic=monotonic, sleep=sleep)
+    dummy, change.job, change.timed_out = poll_jobs(
+        lambda: read_from(None), by_execution_id, keep_waiting, wait_timeout, wait_sleep, read_next=read_from, monotonic=monotonic, sleep=sleep
+    )
     return change

@@ -17,6 +17,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 from typing import Any
 from typing import Callable
@@ -235,6 +236,28 @@ def list_sync_jobs(
     )
 
 
+def list_jobs_from(
+    client: Any, application_id: str, index_id: str, data_source_id: str, anchor: Job, filters: Optional[Dict[str, Any]] = None
+) -> List[Job]:
+    """The jobs that started no earlier than ``anchor`` (a job as the service sent it), ``anchor`` among them.
+
+    Following one job (a poll while waiting) then costs a page or two instead of the whole history: the
+    listing is narrowed with the service's startTime filter, a second before the anchor's start. The API
+    documents neither which time that filter compares nor whether it is inclusive, so when the answer
+    does not hold the anchor, the whole listing (with ``filters``) is read instead.
+    """
+    started = start_time_of(anchor)
+    if started is not None:
+        since = started - timedelta(seconds=1)
+        window_start = (filters or {}).get("startTime")
+        narrowed = dict(filters or {}, startTime=max(since, window_start) if window_start else since)
+        jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=narrowed)
+        if any(job.get("executionId") == anchor.get("executionId") for job in jobs):
+            return jobs
+    jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
+    return jobs
+
+
 def list_data_source_ids(client: Any, application_id: str, index_id: str) -> List[str]:
     """The IDs of every data source of an index (ListDataSources), in the service's order."""
     sources, dummy = _paginate(
@@ -296,6 +319,7 @@ def poll_jobs(
     timeout: float,
     interval: float,
     progress: Optional[Callable[[Job, float], None]] = None,
+    read_next: Optional[Callable[[Job], List[Job]]] = None,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Tuple[List[Job], Optional[Job], bool]:
@@ -303,6 +327,7 @@ def poll_jobs(
 
     No sleep goes past ``timeout`` seconds from the start, and the jobs are read once more after the last
     sleep, so the timeout is honoured within one read. ``progress(job, elapsed)`` is called once per poll.
+    Later reads go through ``read_next(chosen)`` when given and a job was chosen (to read only from it on).
     Returns the last jobs read, the job chosen from them, and whether time ran out while still waiting.
     """
     started = monotonic()
@@ -316,7 +341,7 @@ def poll_jobs(
         if remaining <= 0:
             return jobs, job, True
         sleep(min(interval, remaining))
-        jobs = read()
+        jobs = read_next(job) if read_next is not None and job is not None else read()
         job = choose(jobs)
     return jobs, job, False
 

@@ -254,3 +254,30 @@ def test_data_sources_are_gated_concurrently(client):
     assert [v.passed for v in verdicts] == [True] * 4
     assert len(arrivals) == 4
     assert arrivals[-1] - arrivals[0] < 0.4
+
+
+def test_polls_read_from_the_running_job_on(client):
+    control.seed_history(APP, INDEX, DS, generate={"count": 40, "status": "SUCCEEDED", "interval_seconds": 3600})
+    _start(client, "SUCCEEDED")
+    control.clear_requests()
+    verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
+    pages = [r["params"] for r in control.requests() if r["operation"] == "ListDataSourceSyncJobs"]
+    assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
+    assert [("startTime" in page) for page in pages[:5]] == [False] * 5  # 42 jobs: the whole history is 5 pages
+    assert pages[5:] and all("startTime" in page for page in pages[5:])  # then one narrowed page per poll
+
+
+def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client, monkeypatch):
+    """If the service compared startTime differently and left the anchor out, the listing falls back to the whole history."""
+    real = client.client.list_data_source_sync_jobs
+
+    def filter_excludes_everything(**kwargs):
+        if "startTime" in kwargs:
+            kwargs["startTime"] = kwargs["startTime"] + timedelta(days=365)
+        return real(**kwargs)
+
+    monkeypatch.setattr(client.client, "list_data_source_sync_jobs", filter_excludes_everything)
+    monkeypatch.delattr(client, "list_data_source_sync_jobs", raising=False)
+    _start(client, "SUCCEEDED")
+    verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
+    assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
