@@ -22,6 +22,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLEC
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_data_source
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_message
 from ansible_collections.qbusiness.ops.plugins.module_utils.gate import validate_gate_options
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SYNC_JOB_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
@@ -41,8 +43,8 @@ def argument_spec() -> dict:
         data_source_id=dict(type="list", elements="str"),
         fail_on=dict(type="list", elements="str", default=["FAILED"], choices=list(SYNC_JOB_STATUSES)),
         wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=600),
-        wait_sleep=dict(type="int", default=15),
+        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+        wait_sleep=dict(type="int", default=DEFAULT_WAIT_SLEEP),
         max_age=dict(type="raw"),
         max_documents_failed=dict(type="int"),
         allow_no_history=dict(type="bool", default=False),
@@ -96,9 +98,11 @@ class ActionModule(AWSPluginBase, ActionBase):
             if not data_source_ids:
                 raise AnsibleActionFail(f"{gate.fail_msg}: index {gate.index_id} has no data sources to gate")
 
+        # One wait budget for all data sources, however many the thread pool runs at a time.
+        deadline = started + gate.options.wait_timeout
         verdicts = run_concurrently(
             lambda data_source_id: gate_data_source(
-                client, gate.application_id, gate.index_id, data_source_id, gate.options, progress=self._progress
+                client, gate.application_id, gate.index_id, data_source_id, gate.options, progress=self._progress, deadline=deadline
             ),
             data_source_ids,
         )

@@ -93,7 +93,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Opt
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
@@ -129,8 +129,7 @@ class LookupModule(AWSLookupBase):
         client = qbusiness_client(self)
 
         def latest_of(data_source_id):
-            jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
-            job = latest_job(jobs)
+            job = latest_job(list_all_sync_jobs(client, application_id, index_id, data_source_id, filters))
             return normalize_job(job) if job is not None else None
 
         try:

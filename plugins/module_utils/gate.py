@@ -36,7 +36,8 @@ from typing import List
 from typing import Optional
 from typing import Sequence
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import IN_PROGRESS_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import format_duration
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import int_at_least
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import is_in_progress
@@ -44,6 +45,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
@@ -52,12 +54,16 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import pol
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import start_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import timeout_reason
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_ids
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_status
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_wait
 
 DEFAULT_FAIL_MSG = "Q Business sync gate failed"
 
 _DURATION = re.compile(r"\A\s*(\d+)\s*([smhdw]?)\s*\Z", re.IGNORECASE)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# Far beyond any sync history, and far from datetime's limits.
+_MAX_DURATION_SECONDS = 3650 * 86400
 
 # Called once per poll while waiting: data source ID, the running job (snake_case), seconds elapsed.
 ProgressCallback = Callable[[str, Job, float], None]
@@ -72,8 +78,8 @@ class GateOptions:
     max_documents_failed: Optional[int] = None
     allow_no_history: bool = False
     wait: bool = False
-    wait_timeout: int = 600
-    wait_sleep: int = 15
+    wait_timeout: int = DEFAULT_WAIT_TIMEOUT
+    wait_sleep: int = DEFAULT_WAIT_SLEEP
 
 
 @dataclass(frozen=True)
@@ -93,10 +99,14 @@ class Verdict:
     """The gate's finding for one data source."""
 
     data_source_id: str
-    passed: bool
     reasons: List[str] = field(default_factory=list)
-    job: Optional[Job] = None  # the judged job, snake_case
+    job: Optional[Job] = None  # the judged job, snake_case (on a timeout, the job still running)
     running_job: Optional[Job] = None  # a newer in-progress job that was not judged
+
+    @property
+    def passed(self) -> bool:
+        """A data source passes when nothing was found against it."""
+        return not self.reasons
 
     def as_result(self) -> Dict[str, Any]:
         """The judged job with its data source ID and the verdict, as the action returns it."""
@@ -120,15 +130,15 @@ def parse_duration(option: str, value: Any) -> timedelta:
         match = _DURATION.match(value)
         if match:
             seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-    if seconds is None or seconds <= 0:
-        raise OptionError(f"{option} must be a positive duration such as 90m, 24h, 7d or a number of seconds; got {value!r}")
+    if seconds is None or not 0 < seconds <= _MAX_DURATION_SECONDS:
+        raise OptionError(f"{option} must be a positive duration of at most 10 years, such as 90m, 24h, 7d or a number of seconds; got {value!r}")
     return timedelta(seconds=seconds)
 
 
 def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
     """Check every gate option (already type-converted by the argument spec) before any request."""
-    application_id = validate_id("application_id", params.get("application_id"))
-    index_id = validate_id("index_id", params.get("index_id"))
+    ids = validate_ids(params, ("application_id", "index_id"))
+    wait_timeout, wait_sleep = validate_wait(params)
 
     data_source_ids: Optional[List[str]] = None
     raw_ids = params.get("data_source_id")
@@ -153,11 +163,11 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
         max_documents_failed=None if max_documents_failed is None else int_at_least("max_documents_failed", max_documents_failed, 0),
         allow_no_history=bool(params.get("allow_no_history")),
         wait=bool(params.get("wait")),
-        wait_timeout=int_at_least("wait_timeout", params.get("wait_timeout", 600), 1),
-        wait_sleep=int_at_least("wait_sleep", params.get("wait_sleep", 15), 1),
+        wait_timeout=wait_timeout,
+        wait_sleep=wait_sleep,
     )
     fail_msg = params.get("fail_msg")
-    return GateRequest(application_id, index_id, data_source_ids, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)
+    return GateRequest(ids["application_id"], ids["index_id"], data_source_ids, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -173,6 +183,11 @@ def _status_reason(job: Job) -> str:
     if job.get("data_source_error_code"):
         reason += f" (data source error code {job['data_source_error_code']})"
     return reason
+
+
+def _awaits_outcome(job: Optional[Job], options: GateOptions) -> bool:
+    """An in-progress job whose status does not fail the gate by itself: it has no verdict yet."""
+    return is_in_progress(job) and job.get("status") not in options.fail_on
 
 
 def judge(
@@ -191,10 +206,10 @@ def judge(
     latest = ordered[0] if ordered else None
     running = None
     judged = latest
-    if latest is not None and latest.get("status") in IN_PROGRESS_STATUSES and latest.get("status") not in options.fail_on:
+    if _awaits_outcome(latest, options):
         running = latest
-        judged = next((job for job in ordered if job.get("status") not in IN_PROGRESS_STATUSES), None)
-    verdict = Verdict(data_source_id, passed=True, running_job=normalize_job(running) if running else None)
+        judged = next((job for job in ordered if not is_in_progress(job)), None)
+    verdict = Verdict(data_source_id, running_job=normalize_job(running) if running else None)
 
     if judged is None:
         if running is not None:
@@ -205,7 +220,6 @@ def judge(
             verdict.reasons.append(f"no sync started within max_age ({format_duration(options.max_age.total_seconds())})")
         elif not options.allow_no_history:
             verdict.reasons.append("has never synced (allow_no_history is false)")
-        verdict.passed = not verdict.reasons
         return verdict
 
     verdict.job = normalize_job(judged)
@@ -216,9 +230,12 @@ def judge(
         age = "at an unknown time" if started is None else f"{format_duration((now - started).total_seconds())} ago"
         verdict.reasons.append(f"latest sync started {age}, more than max_age ({format_duration(options.max_age.total_seconds())})")
     failed_documents = (verdict.job.get("metrics") or {}).get("documents_failed")
-    if options.max_documents_failed is not None and isinstance(failed_documents, int) and failed_documents > options.max_documents_failed:
-        verdict.reasons.append(f"{failed_documents} documents failed, more than max_documents_failed ({options.max_documents_failed})")
-    verdict.passed = not verdict.reasons
+    if options.max_documents_failed is not None:
+        if not isinstance(failed_documents, int):
+            # Never pass on a count the service did not report.
+            verdict.reasons.append("the service reported no failed-document count, so max_documents_failed cannot be checked")
+        elif failed_documents > options.max_documents_failed:
+            verdict.reasons.append(f"{failed_documents} documents failed, more than max_documents_failed ({options.max_documents_failed})")
     return verdict
 
 
@@ -233,6 +250,7 @@ def gate_data_source(
     data_source_id: str,
     options: GateOptions,
     progress: Optional[ProgressCallback] = None,
+    deadline: Optional[float] = None,
     now: Callable[[], datetime] = _utcnow,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
@@ -244,8 +262,7 @@ def gate_data_source(
         filters["startTime"] = now() - options.max_age
 
     def read() -> List[Job]:
-        jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
-        return jobs
+        return list_all_sync_jobs(client, application_id, index_id, data_source_id, filters)
 
     def report(job: Job, elapsed: float) -> None:
         if progress is not None:
@@ -253,19 +270,19 @@ def gate_data_source(
 
     try:
         jobs, latest, timed_out = poll_jobs(
-            read, latest_job, lambda job: options.wait and is_in_progress(job), options.wait_timeout, options.wait_sleep,
-            progress=report, monotonic=monotonic, sleep=sleep,
+            read, latest_job, lambda job: options.wait and _awaits_outcome(job, options), options.wait_timeout, options.wait_sleep,
+            progress=report, deadline=deadline, monotonic=monotonic, sleep=sleep,
             # Polls read from the running job on: it and anything newer are all a verdict can need then.
             read_next=lambda running: list_jobs_from(client, application_id, index_id, data_source_id, running, filters),
         )
         if timed_out:
-            return Verdict(data_source_id, passed=False, job=normalize_job(latest), reasons=[timeout_reason(latest, options.wait_timeout)])
+            return Verdict(data_source_id, job=normalize_job(latest), reasons=[timeout_reason(latest, options.wait_timeout)])
         synced_before_window = True
         if not jobs and options.max_age is not None and options.allow_no_history:
-            older, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, max_results=1)
+            older, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, max_results=1)  # one job is enough
             synced_before_window = bool(older)
     except QBusinessError as e:
-        return Verdict(data_source_id, passed=False, reasons=[f"could not read its sync history: {e}"])
+        return Verdict(data_source_id, reasons=[f"could not read its sync history: {e}"])
     return judge(data_source_id, jobs, options, now(), synced_before_window)
 
 

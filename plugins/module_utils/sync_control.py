@@ -5,9 +5,10 @@
 
 """Starting and stopping syncs idempotently, and following the job until the service lists it or it ends.
 
-* ``started``: a sync already in progress (SYNCING, SYNCING_INDEXING, STOPPING) is left alone and
-  returned, unchanged; otherwise one is started. A ConflictException from Start (a sync started
-  elsewhere in between) is the same "already running" case, never an error.
+* ``started``: a SYNCING or SYNCING_INDEXING sync is left alone and returned, unchanged; otherwise one
+  is started. A STOPPING sync is waited for first (at most ``wait_timeout``), since the service starts
+  no new sync before it has ended. A ConflictException from Start with a sync now in progress (one
+  started elsewhere in between) is the same "already running" case; any other Conflict is an error.
 * ``stopped``: a SYNCING or SYNCING_INDEXING sync is stopped; a STOPPING one is already being stopped;
   with none in progress nothing changes. A ConflictException from Stop (the sync ended in between)
   means nothing changed.
@@ -24,12 +25,16 @@ from typing import Any
 from typing import Callable
 from typing import List
 from typing import Optional
+from typing import Tuple
 
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SyncConflict
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import poll_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import start_sync_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import stop_sync_job
@@ -55,35 +60,62 @@ def ensure_sync(
     state: str,
     check_mode: bool = False,
     wait: bool = False,
-    wait_timeout: int = 600,
-    wait_sleep: int = 15,
+    wait_timeout: int = DEFAULT_WAIT_TIMEOUT,
+    wait_sleep: int = DEFAULT_WAIT_SLEEP,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SyncChange:
     """Bring the data source's sync to ``state`` (``started`` or ``stopped``); see the module docstring."""
+    deadline = monotonic() + wait_timeout  # one budget for the whole call
 
     def read() -> List[Job]:
-        jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id)
-        return jobs
+        return list_all_sync_jobs(client, application_id, index_id, data_source_id)
 
     latest = latest_job(read())
 
-    def read_from(anchor: Optional[Job]) -> List[Job]:
+    def read_from(anchor: Optional[Job], followed_id: Optional[str] = None) -> List[Job]:
         # Any job followed from here on is the first read's newest job or started after it: read from there on.
         anchor = anchor or latest
-        return list_jobs_from(client, application_id, index_id, data_source_id, anchor) if anchor is not None else read()
+        if anchor is None:
+            return read()
+        return list_jobs_from(client, application_id, index_id, data_source_id, anchor, followed_id=followed_id)
+
+    def follow(execution_id: str, until_finished: bool) -> Tuple[Optional[Job], bool]:
+        """The job as now listed; with ``until_finished``, polled until it reaches a final status."""
+
+        def by_execution_id(jobs: List[Job]) -> Optional[Job]:
+            return next((job for job in jobs if job.get("executionId") == execution_id), None)
+
+        def keep_waiting(job: Optional[Job]) -> bool:
+            return until_finished and (job is None or is_in_progress(job))
+
+        dummy, job, timed_out = poll_jobs(
+            lambda: read_from(None, execution_id), by_execution_id, keep_waiting, wait_timeout, wait_sleep,
+            read_next=lambda job: read_from(job, execution_id), deadline=deadline, monotonic=monotonic, sleep=sleep,
+        )
+        return job, timed_out
 
     if state == "started":
+        if latest is not None and latest.get("status") == "STOPPING":
+            if check_mode:
+                return SyncChange(True, latest["executionId"], latest)
+            # The service starts a new sync only once the stopping one has ended.
+            latest, timed_out = follow(latest["executionId"], until_finished=True)
+            if timed_out:
+                return SyncChange(False, latest["executionId"] if latest else None, latest, timed_out=True)
         if is_in_progress(latest):
             change = SyncChange(False, latest["executionId"], latest)
         elif check_mode:
             return SyncChange(True)
         else:
-            execution_id = start_sync_job(client, application_id, index_id, data_source_id)
-            if execution_id is None:
+            try:
+                change = SyncChange(True, start_sync_job(client, application_id, index_id, data_source_id))
+            except SyncConflict:
+                # Usually a sync started elsewhere since our read: then it is the one to follow.
                 running = latest_job(read_from(None))
-                return SyncChange(False, running.get("executionId") if running else None, running)
-            change = SyncChange(True, execution_id)
+                if not is_in_progress(running):
+                    raise
+                change = SyncChange(False, running["executionId"], running)
     else:
         if not is_in_progress(latest):
             return SyncChange(False)
@@ -94,15 +126,5 @@ def ensure_sync(
             change.changed = stop_sync_job(client, application_id, index_id, data_source_id)
     if check_mode:
         return change
-
-    def by_execution_id(jobs: List[Job]) -> Optional[Job]:
-        return next((job for job in jobs if job.get("executionId") == change.execution_id), None)
-
-    def keep_waiting(job: Optional[Job]) -> bool:
-        # Without wait, one read shows the job as the service now lists it.
-        return wait and (job is None or is_in_progress(job))
-
-    dummy, change.job, change.timed_out = poll_jobs(
-        lambda: read_from(None), by_execution_id, keep_waiting, wait_timeout, wait_sleep, read_next=read_from, monotonic=monotonic, sleep=sleep
-    )
+    change.job, change.timed_out = follow(change.execution_id, until_finished=wait)
     return change

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -45,29 +46,15 @@ _ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
 # ListDataSourceSyncJobs answers at most this many jobs a request.
 PAGE_SIZE = 10
 
+# Waiting defaults shared by the gate and the start/stop module (and their argument specs).
+DEFAULT_WAIT_TIMEOUT = 600
+DEFAULT_WAIT_SLEEP = 15
+
 # amazon.aws's AWSRetry does not count these as retryable; Q Business throttles with ThrottlingException,
 # and a 5xx without an error code reaches botocore as its bare HTTP status.
 _EXTRA_RETRYABLE_CODES = ["ThrottlingException", "InternalServerException", "500", "502", "503", "504"]
 # botocore (legacy mode) already makes 5 attempts per call; this outer layer rides out longer bursts.
 RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=6, delay=2, max_delay=20, catch_extra_error_codes=_EXTRA_RETRYABLE_CODES)
-
-_METRIC_NAMES = {
-    "documentsAdded": "documents_added",
-    "documentsDeleted": "documents_deleted",
-    "documentsFailed": "documents_failed",
-    "documentsModified": "documents_modified",
-    "documentsScanned": "documents_scanned",
-}
-_ERROR_NAMES = {"errorCode": "error_code", "errorMessage": "error_message"}
-_JOB_NAMES = {
-    "executionId": "execution_id",
-    "status": "status",
-    "startTime": "start_time",
-    "endTime": "end_time",
-    "dataSourceErrorCode": "data_source_error_code",
-    "error": "error",
-    "metrics": "metrics",
-}
 
 Job = Dict[str, Any]
 T = TypeVar("T")
@@ -166,6 +153,19 @@ def int_at_least(option: str, value: Any, minimum: int) -> int:
     return value
 
 
+def validate_ids(params: Dict[str, Any], names: Tuple[str, ...] = ("application_id", "index_id", "data_source_id")) -> Dict[str, str]:
+    """The named ID options, each checked with :func:`validate_id`."""
+    return {name: validate_id(name, params.get(name)) for name in names}
+
+
+def validate_wait(params: Dict[str, Any]) -> Tuple[int, int]:
+    """``wait_timeout`` and ``wait_sleep``: whole seconds, at least 1."""
+    return (
+        int_at_least("wait_timeout", params.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), 1),
+        int_at_least("wait_sleep", params.get("wait_sleep", DEFAULT_WAIT_SLEEP), 1),
+    )
+
+
 def validate_max_results(value: Any) -> Optional[int]:
     """``max_results`` is a positive number of jobs in total, or None for all of them."""
     if value is None:
@@ -236,26 +236,41 @@ def list_sync_jobs(
     )
 
 
+def list_all_sync_jobs(
+    client: Any, application_id: str, index_id: str, data_source_id: str, filters: Optional[Dict[str, Any]] = None
+) -> List[Job]:
+    """Every sync job of a data source that matches ``filters``, as the service sent them."""
+    jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
+    return jobs
+
+
 def list_jobs_from(
-    client: Any, application_id: str, index_id: str, data_source_id: str, anchor: Job, filters: Optional[Dict[str, Any]] = None
+    client: Any,
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    anchor: Job,
+    filters: Optional[Dict[str, Any]] = None,
+    followed_id: Optional[str] = None,
 ) -> List[Job]:
     """The jobs that started no earlier than ``anchor`` (a job as the service sent it), ``anchor`` among them.
 
     Following one job (a poll while waiting) then costs a page or two instead of the whole history: the
     listing is narrowed with the service's startTime filter, a second before the anchor's start. The API
     documents neither which time that filter compares nor whether it is inclusive, so when the answer
-    does not hold the anchor, the whole listing (with ``filters``) is read instead.
+    holds neither the anchor nor the followed job (``followed_id``, when it is another job), the whole
+    listing (with ``filters``) is read instead.
     """
     started = start_time_of(anchor)
     if started is not None:
         since = started - timedelta(seconds=1)
         window_start = (filters or {}).get("startTime")
         narrowed = dict(filters or {}, startTime=max(since, window_start) if window_start else since)
-        jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=narrowed)
-        if any(job.get("executionId") == anchor.get("executionId") for job in jobs):
+        jobs = list_all_sync_jobs(client, application_id, index_id, data_source_id, narrowed)
+        listed = {job.get("executionId") for job in jobs}
+        if anchor.get("executionId") in listed and (followed_id is None or followed_id in listed):
             return jobs
-    jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id, filters=filters)
-    return jobs
+    return list_all_sync_jobs(client, application_id, index_id, data_source_id, filters)
 
 
 def list_data_source_ids(client: Any, application_id: str, index_id: str) -> List[str]:
@@ -270,14 +285,17 @@ def _is_conflict(error: Exception) -> bool:
     return isinstance(error, botocore.exceptions.ClientError) and error.response.get("Error", {}).get("Code") == "ConflictException"
 
 
-def start_sync_job(client: Any, application_id: str, index_id: str, data_source_id: str) -> Optional[str]:
-    """StartDataSourceSyncJob: the new execution ID, or None if the service says a sync is already running."""
+class SyncConflict(QBusinessError):
+    """The service answered ConflictException (for Start: usually a sync already running)."""
+
+
+def start_sync_job(client: Any, application_id: str, index_id: str, data_source_id: str) -> str:
+    """StartDataSourceSyncJob: the new execution ID. A ConflictException raises :class:`SyncConflict`."""
     try:
         response = client.start_data_source_sync_job(aws_retry=True, applicationId=application_id, indexId=index_id, dataSourceId=data_source_id)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        if _is_conflict(e):
-            return None
-        raise QBusinessError(message=f"Failed to start a sync of data source {data_source_id}", exception=e) from e
+        error = SyncConflict if _is_conflict(e) else QBusinessError
+        raise error(message=f"Failed to start a sync of data source {data_source_id}", exception=e) from e
     return response["executionId"]
 
 
@@ -320,6 +338,7 @@ def poll_jobs(
     interval: float,
     progress: Optional[Callable[[Job, float], None]] = None,
     read_next: Optional[Callable[[Job], List[Job]]] = None,
+    deadline: Optional[float] = None,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Tuple[List[Job], Optional[Job], bool]:
@@ -328,10 +347,11 @@ def poll_jobs(
     No sleep goes past ``timeout`` seconds from the start, and the jobs are read once more after the last
     sleep, so the timeout is honoured within one read. ``progress(job, elapsed)`` is called once per poll.
     Later reads go through ``read_next(chosen)`` when given and a job was chosen (to read only from it on).
+    ``deadline`` (on the ``monotonic`` clock) replaces start + ``timeout`` when several waits share one budget.
     Returns the last jobs read, the job chosen from them, and whether time ran out while still waiting.
     """
     started = monotonic()
-    deadline = started + timeout
+    deadline = started + timeout if deadline is None else deadline
     jobs = read()
     job = choose(jobs)
     while keep_waiting(job):
@@ -384,7 +404,9 @@ def _count(value: Any) -> Any:
         return value
 
 
+@lru_cache(maxsize=None)
 def _snake(name: str) -> str:
+    # The API's names are camelCase; a handful of them, so each is converted once.
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -395,11 +417,11 @@ def normalize_job(raw: Job) -> Job:
     """
     job: Job = {}
     for key, value in raw.items():
-        name = _JOB_NAMES.get(key) or _snake(key)
+        name = _snake(key)
         if key == "metrics" and isinstance(value, dict):
-            job[name] = {_METRIC_NAMES.get(k) or _snake(k): _count(v) for k, v in value.items()}
+            job[name] = {_snake(k): _count(v) for k, v in value.items()}
         elif key == "error" and isinstance(value, dict):
-            job[name] = {_ERROR_NAMES.get(k) or _snake(k): v for k, v in value.items()}
+            job[name] = {_snake(k): v for k, v in value.items()}
         else:
             job[name] = _iso(value)
     return job

@@ -173,7 +173,8 @@ msg:
     e0000000-0000-4000-8000-000000000005 FAILED: Confluence credentials expired (data source error code AUTH_FAILED)
 sync_jobs:
   description:
-    - The judged sync of each data source, in the order of O(data_source_id) (or of C(ListDataSources)),
+    - The judged sync of each data source (after a wait that ran out, the sync still running), in the order
+      of O(data_source_id) (or of C(ListDataSources)),
       in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s RV(qbusiness.ops.qbusiness_sync_job_info#module:history)
       elements, with the keys below added.
     - A data source with no sync to judge has only the added keys.

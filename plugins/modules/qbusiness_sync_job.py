@@ -13,9 +13,11 @@ short_description: Start and stop syncs of an Amazon Q Business data source
 description:
   - Starts a sync of an Amazon Q Business data source connector (C(StartDataSourceSyncJob)), or stops the
     running one (C(StopDataSourceSyncJob)), idempotently.
-  - With O(state=started), a sync already in progress (V(SYNCING), V(SYNCING_INDEXING) or V(STOPPING)) is
-    left alone and returned with RV(ignore:changed=false). A C(ConflictException) from the service, when a
-    sync was started elsewhere in between, is handled the same way and never shown as an error.
+  - With O(state=started), a sync already in progress (V(SYNCING) or V(SYNCING_INDEXING)) is left alone and
+    returned with RV(ignore:changed=false). A C(ConflictException) from the service, when a sync was started
+    elsewhere in between, is handled the same way and never shown as an error. A sync that is V(STOPPING)
+    is waited for (at most O(wait_timeout) seconds), since the service starts no new sync before it has
+    ended; then a new one is started.
   - With O(state=stopped), a V(SYNCING) or V(SYNCING_INDEXING) sync is stopped; one that is already
     V(STOPPING), or no sync in progress at all, gives RV(ignore:changed=false).
   - With O(wait=true), the module returns once the job has reached a final status, or fails when
@@ -122,12 +124,14 @@ sync_job:
 from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import SYNC_STATES
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import int_at_least
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import timeout_reason
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_ids
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_wait
 
 
 def main() -> None:
@@ -137,16 +141,15 @@ def main() -> None:
         data_source_id=dict(type="str", required=True),
         state=dict(type="str", choices=list(SYNC_STATES), default="started"),
         wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=600),
-        wait_sleep=dict(type="int", default=15),
+        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+        wait_sleep=dict(type="int", default=DEFAULT_WAIT_SLEEP),
     )
     module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
     try:
-        ids = {name: validate_id(name, params[name]) for name in ("application_id", "index_id", "data_source_id")}
-        wait_timeout = int_at_least("wait_timeout", params["wait_timeout"], 1)
-        wait_sleep = int_at_least("wait_sleep", params["wait_sleep"], 1)
+        ids = validate_ids(params)
+        wait_timeout, wait_sleep = validate_wait(params)
         change = ensure_sync(
             qbusiness_client(module), state=params["state"], check_mode=module.check_mode,
             wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep, **ids

@@ -216,7 +216,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import lis
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_ids
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_max_results
 
 
@@ -235,7 +235,7 @@ def main() -> None:
     params = module.params
 
     try:
-        ids = {name: validate_id(name, params[name]) for name in ("application_id", "index_id", "data_source_id")}
+        ids = validate_ids(params)
         filters = build_list_filters(params["start_time"], params["end_time"], params["status_filter"])
         max_results = validate_max_results(params["max_results"])
         jobs, next_token = list_sync_jobs(

@@ -52,11 +52,6 @@ def test_argument_spec_matches_the_documentation():
         assert bool(option.get("required")) == bool(doc.get("required")), name
 
 
-def test_secrets_are_no_log():
-    spec = argument_spec()
-    assert spec["secret_key"]["no_log"] is True and spec["session_token"]["no_log"] is True
-
-
 # --- through ansible-playbook, against the emulator's server --------------------------------------------------
 
 APP = "abababab-0000-4000-8000-000000000001"

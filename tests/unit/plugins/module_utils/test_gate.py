@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -49,11 +50,11 @@ def test_parse_duration(value, seconds):
     assert parse_duration("max_age", value) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("value", ["", "0", 0, -5, "5y", "1.5h", "h", "24 hours", True, None, [1], "-3m"])
+@pytest.mark.parametrize("value", ["", "0", 0, -5, "5y", "1.5h", "h", "24 hours", True, None, [1], "-3m", "99999999999w", "800000d", 10**12])
 def test_parse_duration_rejects_and_names_the_option(value):
     with pytest.raises(OptionError) as err:
         parse_duration("max_age", value)
-    assert err.value.message.startswith("max_age must be a positive duration")
+    assert err.value.message.startswith("max_age must be a positive duration of at most 10 years")
 
 
 def test_format_duration():
@@ -155,7 +156,14 @@ def test_max_documents_failed():
     assert judge(DS, [job("few", "SUCCEEDED", 1, failed_documents=5)], options, NOW).passed
     verdict = judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], options, NOW)
     assert verdict.reasons == ["6 documents failed, more than max_documents_failed (5)"]
-    assert judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], GateOptions(max_documents_failed=0), NOW).job["metrics"]["documents_failed"] == 6
+    none_allowed = judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], GateOptions(max_documents_failed=0), NOW)
+    assert not none_allowed.passed and none_allowed.reasons == ["6 documents failed, more than max_documents_failed (0)"]
+
+
+def test_max_documents_failed_never_passes_on_a_count_that_was_not_reported():
+    verdict = judge(DS, [job("no-metrics", "SUCCEEDED", 1)], GateOptions(max_documents_failed=0), NOW)
+    assert not verdict.passed
+    assert verdict.reasons == ["the service reported no failed-document count, so max_documents_failed cannot be checked"]
 
 
 def test_no_history():
@@ -279,5 +287,40 @@ def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client
     monkeypatch.setattr(client.client, "list_data_source_sync_jobs", filter_excludes_everything)
     monkeypatch.delattr(client, "list_data_source_sync_jobs", raising=False)
     _start(client, "SUCCEEDED")
+    control.clear_requests()
     verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
     assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
+    narrowed = [("startTime" in r["params"]) for r in control.requests()]
+    assert narrowed[0] is False and True in narrowed
+    # every narrowed read that missed the anchor was followed by a whole read
+    assert all(not after for before, after in zip(narrowed, narrowed[1:]) if before)
+
+
+def test_with_wait_a_running_status_in_fail_on_fails_at_once(client):
+    _start(client, "SUCCEEDED", never_ends=True)
+    control.clear_requests()
+    verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1, fail_on=frozenset(["FAILED", "SYNCING"])))
+    assert not verdict.passed and verdict.job["status"] == "SYNCING"
+    assert len(control.requests()) == 1  # judged on the first read, no polling
+
+
+def test_one_wait_budget_for_more_data_sources_than_threads(client):
+    """Nine never-ending syncs and eight threads: the ninth must not get a wait_timeout of its own."""
+    app, index_id = APP[:-2] + "91", INDEX[:-2] + "92"
+    data_sources = [DS[:-2] + f"{n:02d}" for n in range(10, 19)]
+    index = {"name": "many", "index_id": index_id, "data_sources": [{"name": f"d{n}", "data_source_id": d} for n, d in enumerate(data_sources)]}
+    control.load_scenario({"applications": [{"name": "many", "application_id": app, "indices": [index]}]})
+    for data_source in data_sources:
+        control.set_next_sync(app, index_id, data_source, never_ends=True)
+        control.start_sync(app, index_id, data_source)
+    options = GateOptions(wait=True, wait_timeout=2, wait_sleep=1)
+    started = time.monotonic()
+    deadline = started + options.wait_timeout
+    verdicts = run_concurrently(
+        lambda data_source: gate_data_source(client, app, index_id, data_source, options, deadline=deadline), data_sources
+    )
+    elapsed = time.monotonic() - started
+    assert len(verdicts) == 9 and not any(v.passed for v in verdicts)
+    assert all("still SYNCING" in v.reasons[0] for v in verdicts)
+    # within one wait_sleep plus a second of wait_timeout (two rounds of eight would take twice as long)
+    assert elapsed < options.wait_timeout + options.wait_sleep + 1

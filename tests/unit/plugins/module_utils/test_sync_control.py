@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from botocore.exceptions import ClientError
 from qbusiness_emulator import control
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SyncConflict
 
 APP = "cdcdcdcd-0000-4000-8000-000000000001"
 INDEX = "cdcdcdcd-0000-4000-8000-000000000002"
@@ -94,6 +96,60 @@ def test_a_sync_started_elsewhere_between_read_and_start_is_not_an_error(client,
     assert not change.changed
     assert change.job["status"] == "SYNCING" and change.execution_id == change.job["executionId"]
     assert [r["status_code"] for r in control.requests() if r["operation"] == "StartDataSourceSyncJob"] == [409]
+
+
+def test_after_a_race_wait_still_waits_for_the_running_sync(client, monkeypatch):
+    real_start = client.client.start_data_source_sync_job
+    control.set_next_sync(APP, INDEX, DS, syncing_seconds=1, indexing_seconds=0.5)
+
+    def start_after_someone_else(**kwargs):
+        control.start_sync(APP, INDEX, DS)
+        return real_start(**kwargs)
+
+    monkeypatch.setattr(client.client, "start_data_source_sync_job", start_after_someone_else)
+    monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)
+    change = ensure_sync(client, state="started", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    assert not change.changed and not change.timed_out
+    assert change.job["status"] == "SUCCEEDED"
+
+
+def test_a_conflict_with_nothing_running_is_an_error(client, monkeypatch):
+    """A Conflict for another reason (no emulator produces one): never reported as "already running"."""
+
+    def conflict(**kwargs):
+        raise ClientError({"Error": {"Code": "ConflictException", "Message": "Data source is being updated"}}, "StartDataSourceSyncJob")
+
+    monkeypatch.setattr(client.client, "start_data_source_sync_job", conflict)
+    monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)
+    with pytest.raises(SyncConflict) as err:
+        ensure_sync(client, state="started", **IDS)
+    assert "Data source is being updated" in str(err.value)
+
+
+def test_started_waits_out_a_stopping_sync_then_starts(client):
+    control.set_next_sync(APP, INDEX, DS, never_ends=True, stopping_seconds=1.5)
+    stopping = control.start_sync(APP, INDEX, DS)["execution_id"]
+    ensure_sync(client, state="stopped", **IDS)
+    control.set_next_sync(APP, INDEX, DS, syncing_seconds=30)
+    change = ensure_sync(client, state="started", wait_timeout=30, wait_sleep=1, **IDS)
+    assert change.changed and change.execution_id != stopping and change.job["status"] == "SYNCING"
+
+
+def test_a_start_filter_that_hides_running_jobs_falls_back_to_whole_reads(client, monkeypatch):
+    """A service whose startTime filter left out jobs without an end time: the followed job is still found."""
+    real = client.client.list_data_source_sync_jobs
+
+    def filter_hides_running_jobs(**kwargs):
+        answer = real(**kwargs)
+        if "startTime" in kwargs:
+            answer["history"] = [job for job in answer["history"] if "endTime" in job]
+        return answer
+
+    monkeypatch.setattr(client.client, "list_data_source_sync_jobs", filter_hides_running_jobs)
+    monkeypatch.delattr(client, "list_data_source_sync_jobs", raising=False)
+    control.set_next_sync(APP, INDEX, DS, syncing_seconds=1, indexing_seconds=0.5)
+    change = ensure_sync(client, state="started", wait=True, wait_timeout=20, wait_sleep=1, **IDS)
+    assert change.changed and not change.timed_out and change.job["status"] == "SUCCEEDED"
 
 
 def test_a_sync_that_ends_between_read_and_stop_is_not_an_error(client, monkeypatch):
