@@ -22,7 +22,7 @@ PY := $(CURDIR)/$(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: help venv deps stage sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration \
-	integration-2.17 integration-2.21 ee artifact docs docs-check test demo emulator clean
+	integration-2.17 integration-2.21 ee artifact docs docs-check bench test demo emulator clean
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
@@ -30,6 +30,7 @@ help:
 	@echo "                 unit and emulator tests, the execution-environment and artifact checks"
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
 	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
+	@echo "make bench     - the performance benchmark (not part of make test); writes docs/performance.md"
 
 $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,10 @@ docs: stage
 
 docs-check: stage
 	tests/utils/build-docs check
+
+# The performance benchmark: not part of `make test` (benchmarks/README.md).
+bench: stage
+	benchmarks/run
 
 # Execution environment: ansible-builder introspect and create, offline (tests/utils/check-ee).
 ee: stage

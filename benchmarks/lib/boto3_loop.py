@@ -1,0 +1,40 @@
+"""The floor: a bare boto3 loop over a data source's whole sync history.
+
+Run by benchmarks/bench.py in a fresh interpreter, so that importing boto3 and creating the client are
+counted like they are for the AWS CLI and the module. Prints one JSON line on stdout:
+{"count", "t_import", "t_client", "t_loop", "t_total"} (seconds, perf_counter, from the first line of
+this script; interpreter start-up before it is only in the wall time the runner measures).
+"""
+
+import json
+import sys
+import time
+
+T0 = time.perf_counter()
+
+import boto3  # noqa: E402
+
+T_IMPORT = time.perf_counter()
+
+
+def main() -> int:
+    endpoint, application_id, index_id, data_source_id = sys.argv[1:5]
+    client = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint)
+    t_client = time.perf_counter()
+    count = 0
+    paginator = client.get_paginator("list_data_source_sync_jobs")
+    for page in paginator.paginate(applicationId=application_id, indexId=index_id, dataSourceId=data_source_id):
+        count += len(page["history"])
+    t_loop = time.perf_counter()
+    print(json.dumps({
+        "count": count,
+        "t_import": T_IMPORT - T0,
+        "t_client": t_client - T_IMPORT,
+        "t_loop": t_loop - t_client,
+        "t_total": t_loop - T0,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
