@@ -652,7 +652,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--runs-large", type=int, default=3,
                         help="measured runs for sizes of 10,000 jobs or more (default 3: a full 10,000-job listing takes ~40 s here)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: sizes 100 and 1000, one measured run each, no warm-up run; writes results/quick.json, not latest.json")
+                        help="smoke run: sizes 100 and 1000, one measured run each, no warm-up run, no re-measuring; writes results/quick.json, not latest.json")
     parser.add_argument("--approaches", default=",".join(APPROACHES), help="subset to run (empty and boto3 are always run)")
     parser.add_argument("--wait-quiet", type=float, default=30, metavar="SECONDS",
                         help="before each round of runs, wait up to this long for other processes to use < 0.25 CPU (default 30; 0: never)")
@@ -670,7 +670,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.runs, args.runs_large = "100,1000", 1, 1
-        args.wait_quiet, args.retries = min(args.wait_quiet, 5), min(args.retries, 1)
+        args.wait_quiet, args.retries = min(args.wait_quiet, 5), 0
     if args.output is None:
         name = "quick" if args.quick else "latest"
         args.output = str(HERE / "results" / (f"{name}-gc-tuned.json" if args.emulator_gc == "tuned" else f"{name}.json"))

@@ -408,7 +408,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     lines += machine_section(results["machine"], results["config"], results.get("total_seconds", 0))
     lines += target_rows(sizes)
     lines += ["## Results", "", f"![Time against history size]({args.plot_name})", "",
-              "*Left: wall time (medians; plays net of the empty play). Right: the same less the emulator's CPU during the run.*", ""]
+              "*Left: wall time (medians; plays net of the empty play). Middle: the same less the emulator's CPU during the run. "
+              "Right (when `results/latest-gc-tuned.json` exists): wall time with the emulator's garbage collector tuned.*", ""]
     for size, data in sizes.items():
         lines += size_table(size, data, results["machine"]["nproc"] or 1)
     lines += reading_section(sizes)

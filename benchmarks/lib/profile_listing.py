@@ -35,6 +35,7 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -348,6 +349,7 @@ def main(argv: List[str] | None = None) -> int:
             emulator.stop()
         if mock:
             mock.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
