@@ -10,7 +10,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     """``qbusiness.ops.qbusiness`` (the index), ``.data_source`` (one data source), ``.filters`` (listing filters),
-    ``.wait`` (how long and how often to poll)."""
+    ``.wait`` (how long and how often to poll), ``.latest`` (how the latest sync is found)."""
 
     # The application and index that hold the data sources.
     DOCUMENTATION = r"""
@@ -75,4 +75,15 @@ options:
       - Seconds between polls when O(wait=true). At least 1.
     type: int
     default: 15
+"""
+
+    # For the plugins that need only the newest jobs of a history.
+    LATEST = r"""
+options: {}
+notes:
+  - The latest sync is the one with the greatest start time, whatever order the service lists jobs in.
+  - To find it without reading a whole history (the service answers 10 jobs a request), the syncs that
+    started in the last day are listed first, then those of the last 7, 30 and 365 days, and the whole
+    history only when no such window holds what is needed. A data source that syncs at least daily costs
+    a few requests however long its history.
 """

@@ -32,6 +32,7 @@ options:
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.filters
+  - qbusiness.ops.qbusiness.latest
   - amazon.aws.boto3
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
@@ -93,7 +94,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Opt
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_recent_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
@@ -129,7 +130,7 @@ class LookupModule(AWSLookupBase):
         client = qbusiness_client(self)
 
         def latest_of(data_source_id):
-            job = latest_job(list_all_sync_jobs(client, application_id, index_id, data_source_id, filters))
+            job = latest_job(list_recent_jobs(client, application_id, index_id, data_source_id, filters))
             return normalize_job(job) if job is not None else None
 
         try:

@@ -45,8 +45,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_recent_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
@@ -190,6 +190,15 @@ def _awaits_outcome(job: Optional[Job], options: GateOptions) -> bool:
     return is_in_progress(job) and job.get("status") not in options.fail_on
 
 
+def _enough_to_judge(jobs: Sequence[Job], options: GateOptions) -> bool:
+    """Whether ``jobs`` (the newest of a history) hold all a verdict reads: the latest job and, when it has
+    no outcome yet and the gate will not wait for one, the newest finished job."""
+    latest = latest_job(list(jobs))
+    if latest is None:
+        return False
+    return options.wait or not _awaits_outcome(latest, options) or any(not is_in_progress(job) for job in jobs)
+
+
 def judge(
     data_source_id: str,
     jobs: Sequence[Job],
@@ -257,12 +266,15 @@ def gate_data_source(
 ) -> Verdict:
     """Read one data source's sync jobs (waiting if asked) and judge them. Never raises for service errors:
     a data source whose history could not be read fails the gate with the reason."""
+    read_at = now()  # one instant for max_age and the windows, so that a max_age of 1d is one window, not two
     filters: Dict[str, Any] = {}
     if options.max_age is not None:
-        filters["startTime"] = now() - options.max_age
+        filters["startTime"] = read_at - options.max_age
 
     def read() -> List[Job]:
-        return list_all_sync_jobs(client, application_id, index_id, data_source_id, filters)
+        return list_recent_jobs(
+            client, application_id, index_id, data_source_id, filters, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at
+        )
 
     def report(job: Job, elapsed: float) -> None:
         if progress is not None:

@@ -34,6 +34,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import Syn
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_all_sync_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_recent_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_jobs_from
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import poll_jobs
 from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import start_sync_job
@@ -68,16 +69,13 @@ def ensure_sync(
     """Bring the data source's sync to ``state`` (``started`` or ``stopped``); see the module docstring."""
     deadline = monotonic() + wait_timeout  # one budget for the whole call
 
-    def read() -> List[Job]:
-        return list_all_sync_jobs(client, application_id, index_id, data_source_id)
-
-    latest = latest_job(read())
+    latest = latest_job(list_recent_jobs(client, application_id, index_id, data_source_id))
 
     def read_from(anchor: Optional[Job], followed_id: Optional[str] = None) -> List[Job]:
         # Any job followed from here on is the first read's newest job or started after it: read from there on.
         anchor = anchor or latest
         if anchor is None:
-            return read()
+            return list_all_sync_jobs(client, application_id, index_id, data_source_id)
         return list_jobs_from(client, application_id, index_id, data_source_id, anchor, followed_id=followed_id)
 
     def follow(execution_id: str, until_finished: bool) -> Tuple[Optional[Job], bool]:

@@ -46,6 +46,9 @@ _ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
 # ListDataSourceSyncJobs answers at most this many jobs a request.
 PAGE_SIZE = 10
 
+# Read before a whole history, when only the newest jobs are needed (see list_recent_jobs).
+RECENT_WINDOWS = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=365))
+
 # Waiting defaults shared by the gate and the start/stop module (and their argument specs).
 DEFAULT_WAIT_TIMEOUT = 600
 DEFAULT_WAIT_SLEEP = 15
@@ -270,6 +273,42 @@ def list_jobs_from(
         listed = {job.get("executionId") for job in jobs}
         if anchor.get("executionId") in listed and (followed_id is None or followed_id in listed):
             return jobs
+    return list_all_sync_jobs(client, application_id, index_id, data_source_id, filters)
+
+
+def list_recent_jobs(
+    client: Any,
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    filters: Optional[Dict[str, Any]] = None,
+    enough: Callable[[List[Job]], bool] = bool,
+    now: Optional[datetime] = None,
+) -> List[Job]:
+    """The newest jobs that match ``filters``: enough of them for ``enough(jobs)``, not the whole history.
+
+    The latest job of a data source that syncs hourly is in its last day; reading years of history for it
+    costs a request per 10 jobs. So the listing is first narrowed with the startTime filter to the last
+    day, week, month and year, widening until ``enough`` holds of the jobs that started inside the window,
+    and read whole only as a last resort. A job that started inside a window is newer than every job
+    outside it, so the newest jobs of the window are the newest of all. The API does not document the
+    filter's meaning: whatever it matches beyond the window is dropped, and a window with no job that
+    started inside it proves nothing and is widened.
+    """
+    filters = filters or {}
+    floor = filters.get("startTime")
+    ceiling = filters.get("endTime")
+    now = now or datetime.now(timezone.utc)
+    for width in RECENT_WINDOWS:
+        since = now - width
+        if floor is not None and since <= floor:
+            break  # the caller's own window is no wider: read it
+        if ceiling is not None and since > ceiling:
+            continue  # nothing in this window can match
+        jobs = list_all_sync_jobs(client, application_id, index_id, data_source_id, dict(filters, startTime=since))
+        in_window = [job for job in jobs if (start_time_of(job) or _OLDEST) >= since]
+        if enough(in_window):
+            return in_window
     return list_all_sync_jobs(client, application_id, index_id, data_source_id, filters)
 
 

@@ -82,6 +82,7 @@ options:
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.wait
+  - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

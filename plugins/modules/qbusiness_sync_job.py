@@ -41,6 +41,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.data_source
   - qbusiness.ops.qbusiness.wait
+  - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -271,8 +271,10 @@ def test_polls_read_from_the_running_job_on(client):
     verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
     pages = [r["params"] for r in control.requests() if r["operation"] == "ListDataSourceSyncJobs"]
     assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
-    assert [("startTime" in page) for page in pages[:5]] == [False] * 5  # 42 jobs: the whole history is 5 pages
-    assert pages[5:] and all("startTime" in page for page in pages[5:])  # then one narrowed page per poll
+    # 42 hourly jobs: the first read is the last day's (3 pages, not the whole history's 5), then one page per poll
+    assert all("startTime" in page for page in pages)
+    first_read = [page for page in pages if page["startTime"] == pages[0]["startTime"]]
+    assert len(first_read) == 3 and len(pages) > 3
 
 
 def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client, monkeypatch):
@@ -281,7 +283,7 @@ def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client
 
     def filter_excludes_everything(**kwargs):
         if "startTime" in kwargs:
-            kwargs["startTime"] = kwargs["startTime"] + timedelta(days=365)
+            kwargs["startTime"] = kwargs["startTime"] + timedelta(days=400)  # past now even for the year window
         return real(**kwargs)
 
     monkeypatch.setattr(client.client, "list_data_source_sync_jobs", filter_excludes_everything)
@@ -291,9 +293,11 @@ def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client
     verdict = gate_data_source(client, APP, INDEX, DS, GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
     assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
     narrowed = [("startTime" in r["params"]) for r in control.requests()]
-    assert narrowed[0] is False and True in narrowed
-    # every narrowed read that missed the anchor was followed by a whole read
-    assert all(not after for before, after in zip(narrowed, narrowed[1:]) if before)
+    # the first read widens through every window (all come back empty) to the whole history
+    assert narrowed[:5] == [True, True, True, True, False]
+    # then every narrowed poll that missed the anchor was followed by a whole read
+    polls = narrowed[5:]
+    assert True in polls and all(not after for before, after in zip(polls, polls[1:]) if before)
 
 
 def test_with_wait_a_running_status_in_fail_on_fails_at_once(client):
@@ -324,3 +328,18 @@ def test_one_wait_budget_for_more_data_sources_than_threads(client):
     assert all("still SYNCING" in v.reasons[0] for v in verdicts)
     # within one wait_sleep plus a second of wait_timeout (two rounds of eight would take twice as long)
     assert elapsed < options.wait_timeout + options.wait_sleep + 1
+
+
+def test_a_running_sync_without_wait_widens_the_read_to_the_newest_finished_one(client):
+    """The last day holds only the running sync, which has no verdict: the week window brings the finished one."""
+    control.seed_history(
+        APP, INDEX, DS, replace=True,
+        jobs=[{"status": "FAILED", "start_time": "now-259200", "error": {"error_code": "InternalError", "error_message": "Disk full"}}],
+    )
+    _start(client, "SUCCEEDED", never_ends=True)
+    control.clear_requests()
+    verdict = gate_data_source(client, APP, INDEX, DS, GateOptions())
+    starts = [r["params"].get("startTime") for r in control.requests()]
+    assert len(starts) == 2 and None not in starts and starts[0] > starts[1]  # the day, then the week
+    assert verdict.running_job["status"] == "SYNCING"
+    assert not verdict.passed and verdict.job["status"] == "FAILED" and verdict.reasons[0].endswith("FAILED: Disk full")
