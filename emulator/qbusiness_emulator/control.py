@@ -236,15 +236,20 @@ def start_sync(application_id: str, index_id: str, data_source_id: str, region: 
 
 def set_faults(throttle_rate: float = 0.0, server_error_rate: float = 0.0, server_error_status: int = 500, latency_ms: float = 0,
                seed: int | None = None, operations: list[str] | None = None, history_order: str = "newest_first",
-               repeat_next_token: bool = False, denied_access_keys: list[str] | None = None) -> dict[str, Any]:
+               repeat_next_token: bool = False, denied_access_keys: list[str] | None = None,
+               drop_connection_rate: float = 0.0) -> dict[str, Any]:
     """Replace the whole fault configuration (no arguments = no faults). Faults are process-wide (all regions/accounts).
 
+    ``drop_connection_rate``: that share of matching requests gets no answer at all. The HTTP servers close
+    the connection without writing a byte; in process (``mock_aws``), where there is no socket, botocore's
+    ``ConnectionClosedError`` is raised from the send instead, which botocore then handles the same way.
     Returns the configuration as :func:`get_faults` shows it.
     """
     return RUNTIME.set_faults({
         "throttle_rate": throttle_rate, "server_error_rate": server_error_rate, "server_error_status": server_error_status,
         "latency_ms": latency_ms, "seed": seed, "operations": operations, "history_order": history_order,
         "repeat_next_token": repeat_next_token, "denied_access_keys": denied_access_keys,
+        "drop_connection_rate": drop_connection_rate,
     })
 
 
@@ -263,8 +268,9 @@ def requests() -> list[dict[str, Any]]:
 
     Keys: operation ("Unknown" for an unroutable path), region, account_id, method, path, params (path
     parameters, query parameters and JSON body members merged, under their wire names and as sent:
-    query values are strings, e.g. {"maxResults": "10", "syncStatus": "FAILED"}), status_code,
-    fault (null | "throttle" | "server_error"), time (epoch seconds of arrival).
+    query values are strings, e.g. {"maxResults": "10", "syncStatus": "FAILED"}), status_code (0 when the
+    connection was dropped: no answer was sent), fault (null | "access_denied" | "connection_dropped" |
+    "throttle" | "server_error"), time (epoch seconds of arrival).
     """
     return RUNTIME.requests()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import hashlib
 import itertools
 import json
@@ -612,6 +613,72 @@ def expand_generate(spec: Any, at_ms: int, where: str = "generate") -> list[dict
     return jobs
 
 
+class HistoryOrder:
+    """A data source's jobs in one listing order, built once per history version.
+
+    Sorting (and, for ``shuffled``, hashing) every job on every page made a page cost O(history);
+    with the order cached, a page without a status filter costs O(page) plus a bisect.
+    """
+
+    def __init__(self, jobs: list[SyncJob], order: str, seed: Any, data_source_id: str) -> None:
+        self.newest_first = order != "oldest_first"
+        self.start_keys: list[int] | None
+        if order == "shuffled":
+            # A fixed permutation per data source: sorting by a hash keeps every page consistent.
+            self.jobs = sorted(jobs, key=lambda j: hashlib.sha256(f"{seed}|{data_source_id}|{j.execution_id}".encode()).hexdigest())
+            self.start_keys = None
+        else:
+            self.jobs = sorted(jobs, key=lambda j: (j.start_ms, j.seq), reverse=self.newest_first)
+            # Ascending along the list, so startTime/endTime bounds are two bisects: negated when newest first.
+            self.start_keys = [-j.start_ms if self.newest_first else j.start_ms for j in self.jobs]
+        by_seq = sorted(jobs, key=lambda j: j.seq)
+        self.by_seq = by_seq
+        self.seqs = [j.seq for j in by_seq]
+        self._positions: dict[int, int] | None = None
+
+    def span(self, start: int | None, end: int | None) -> tuple[list[SyncJob], int, int]:
+        """The jobs with start <= startTime <= end: a list and the range [lo, hi) of it that holds them."""
+        jobs = self.jobs
+        if start is None and end is None:
+            return jobs, 0, len(jobs)
+        if self.start_keys is None:
+            picked = [j for j in jobs if (start is None or j.start_ms >= start) and (end is None or j.start_ms <= end)]
+            return picked, 0, len(picked)
+        low, high = ((None if end is None else -end), (None if start is None else -start)) if self.newest_first else (start, end)
+        lo = 0 if low is None else bisect.bisect_left(self.start_keys, low)
+        hi = len(jobs) if high is None else bisect.bisect_right(self.start_keys, high)
+        return jobs, lo, max(lo, hi)
+
+    def late(self, cap: int) -> list[SyncJob]:
+        """The jobs created after ``cap`` (usually none: only those added since a listing's first page)."""
+        return self.by_seq[bisect.bisect_right(self.seqs, cap):]
+
+    def page(self, start: int | None, end: int | None, cap: int, offset: int, size: int) -> tuple[list[SyncJob], int]:
+        """``visible[offset:offset + size]`` and ``len(visible)``: visible = the jobs within the bounds created up to ``cap``."""
+        jobs, lo, hi = self.span(start, end)
+        late = self.late(cap)
+        skip: list[int] = []
+        if late and jobs is self.jobs:
+            if self._positions is None:
+                self._positions = {id(job): i for i, job in enumerate(self.jobs)}
+            skip = sorted(p for p in (self._positions[id(job)] for job in late) if lo <= p < hi)
+        elif late:
+            skip = [i for i, job in enumerate(jobs) if job.seq > cap]
+        # The visible offset -> a list position: step over every left-out job at or before it.
+        pos = lo + offset
+        for left_out in skip:
+            if left_out > pos:
+                break
+            pos += 1
+        skipped = set(skip)
+        out: list[SyncJob] = []
+        while pos < hi and len(out) < size:
+            if pos not in skipped:
+                out.append(jobs[pos])
+            pos += 1
+        return out, hi - lo - len(skip)
+
+
 # ---------------------------------------------------------------------------------------------
 # Resources
 # ---------------------------------------------------------------------------------------------
@@ -635,6 +702,27 @@ class DataSource:
     sync_schedule: str | None = None
     jobs: list[SyncJob] = field(default_factory=list)
     next_plan: SyncPlan | None = None
+    history_version: int = 0  # bumped by every change to ``jobs`` (see touch_history)
+    _orders: dict[tuple[str, Any], HistoryOrder] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _orders_of: tuple[list[SyncJob] | None, int, int] = field(default=(None, -1, -1), init=False, repr=False, compare=False)
+
+    def touch_history(self) -> None:
+        """Record a change to ``jobs``: the cached listing orders are rebuilt on the next listing."""
+        self.history_version += 1
+
+    def history_order(self, order: str, seed: Any) -> HistoryOrder:
+        """The jobs in listing order (``order_seed`` matters for ``shuffled`` only), cached until the history changes."""
+        # The list itself and its length are in the key too, so a list replaced or appended to without
+        # touch_history() is still noticed (the key holds the list, so its identity cannot be reused).
+        jobs, length, version = self._orders_of
+        if jobs is not self.jobs or length != len(self.jobs) or version != self.history_version:
+            self._orders = {}
+            self._orders_of = (self.jobs, len(self.jobs), self.history_version)
+        wanted = (order, seed if order == "shuffled" else None)
+        cached = self._orders.get(wanted)
+        if cached is None:
+            cached = self._orders[wanted] = HistoryOrder(self.jobs, order, seed, self.data_source_id)
+        return cached
 
 
 @dataclass
@@ -783,21 +871,29 @@ class ServiceState:
                         f"Member must have value between 1 and {limit}")
         return value
 
+    def _page_start(self, token: str | None, digest: str) -> tuple[int, int]:
+        """The offset and snapshot cap of a page: (0, now) for the first page, else from the token."""
+        if token is None:
+            return 0, self._last_seq
+        return _decode_token(token, digest)
+
+    @staticmethod
+    def _page_token(offset: int, size: int, visible: int, cap: int, digest: str, token: str | None, repeat_token: bool) -> str | None:
+        """The nextToken after the page at ``offset`` (None when it was the last one)."""
+        if offset + size >= visible:
+            return None
+        if repeat_token and token is not None:
+            return token
+        return _encode_token(offset + size, cap, digest)
+
     def _paginate(self, items: list[Any], seq_of: Callable[[Any], int], size: int, token: str | None, scope: Iterable[Any],
                   repeat_token: bool = False) -> tuple[list[Any], str | None]:
         digest = _scope_digest(scope)
-        if token is None:
-            offset, cap = 0, self._last_seq
-        else:
-            offset, cap = _decode_token(token, digest)
+        offset, cap = self._page_start(token, digest)
         # Items created after the first page are left out so offsets stay stable across pages.
         visible = [item for item in items if seq_of(item) <= cap]
         page = visible[offset:offset + size]
-        if offset + size >= len(visible):
-            return page, None
-        if repeat_token and token is not None:
-            return page, token
-        return page, _encode_token(offset + size, cap, digest)
+        return page, self._page_token(offset, size, len(visible), cap, digest, token, repeat_token)
 
     def _idempotent(self, key: tuple[str, ...], body: Body, create: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         token = body.get("clientToken")
@@ -864,6 +960,7 @@ class ServiceState:
         if replace:
             ds.jobs.clear()
         ds.jobs.extend(built)
+        ds.touch_history()
         return [job.execution_id for job in built]
 
     # -- API operations ---------------------------------------------------------------------
@@ -1019,6 +1116,7 @@ class ServiceState:
         metrics = dict(plan.metrics) if plan.metrics is not None else plausible_metrics(execution_id, plan.outcome)
         ds.jobs.append(SyncJob(execution_id=execution_id, start_ms=at, seq=self.next_seq(), plan=plan, metrics=metrics,
                                stopping_seconds=plan.stopping_seconds))
+        ds.touch_history()
         return {"executionId": execution_id}
 
     def stop_data_source_sync_job(self, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
@@ -1059,27 +1157,24 @@ class ServiceState:
         ds = self.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
         at = now_ms()
         start, end = bounds["startTime"], bounds["endTime"]
-        selected = []
-        for job in ds.jobs:
-            state = job.state_at(at)
-            if status_filter is not None and state.status != status_filter:
-                continue
-            if start is not None and job.start_ms < start:
-                continue
-            if end is not None and job.start_ms > end:
-                continue
-            selected.append((job, state))
-        order = options.get("history_order", "newest_first")
-        if order == "shuffled":
-            # A fixed permutation per data source: sorting by a hash keeps every page consistent.
-            seed = options.get("order_seed")
-            selected.sort(key=lambda js: hashlib.sha256(f"{seed}|{ds.data_source_id}|{js[0].execution_id}".encode()).hexdigest())
-        else:
-            selected.sort(key=lambda js: (js[0].start_ms, js[0].seq), reverse=(order != "oldest_first"))
+        ordered = ds.history_order(options.get("history_order", "newest_first"), options.get("order_seed"))
         scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
-        page, token = self._paginate(selected, lambda js: js[0].seq, size, query.get("nextToken"), scope,
-                                     repeat_token=bool(options.get("repeat_next_token")))
-        out: dict[str, Any] = {"history": [job.wire(state) for job, state in page]}
+        token = query.get("nextToken")
+        repeat_token = bool(options.get("repeat_next_token"))
+        if status_filter is not None:
+            # The filter is on the status at request time, so every candidate is evaluated.
+            jobs, lo, hi = ordered.span(start, end)
+            selected = [(job, state) for job in jobs[lo:hi] for state in (job.state_at(at),) if state.status == status_filter]
+            page, token = self._paginate(selected, lambda js: js[0].seq, size, token, scope, repeat_token=repeat_token)
+            history = [job.wire(state) for job, state in page]
+        else:
+            # Without a status filter only the page's jobs are evaluated against the clock.
+            digest = _scope_digest(scope)
+            offset, cap = self._page_start(token, digest)
+            page_jobs, visible = ordered.page(start, end, cap, offset, size)
+            token = self._page_token(offset, size, visible, cap, digest, token, repeat_token)
+            history = [job.wire(job.state_at(at)) for job in page_jobs]
+        out: dict[str, Any] = {"history": history}
         if token:
             out["nextToken"] = token
         return out
@@ -1100,7 +1195,8 @@ _HANDLERS = {op: re.sub(r"(?<!^)(?=[A-Z])", "_", op).lower() for op in OPERATION
 
 MAX_LOGGED_REQUESTS = 10_000
 FAULT_KEYS = ("throttle_rate", "server_error_rate", "server_error_status", "latency_ms", "seed", "operations", "history_order",
-              "repeat_next_token", "denied_access_keys")
+              "repeat_next_token", "denied_access_keys", "drop_connection_rate")
+RATE_KEYS = ("throttle_rate", "server_error_rate", "drop_connection_rate")
 
 
 @dataclass
@@ -1116,13 +1212,14 @@ class FaultConfig:
     history_order: str = "newest_first"
     repeat_next_token: bool = False
     denied_access_keys: list[str] | None = None
+    drop_connection_rate: float = 0.0
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> FaultConfig:
         """Validate the set_faults keyword arguments."""
         check_keys(spec, FAULT_KEYS, "faults")
         cfg = cls()
-        for key in ("throttle_rate", "server_error_rate"):
+        for key in RATE_KEYS:
             value = spec.get(key, 0.0)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
                 raise SpecError(f"faults: '{key}' must be a number between 0 and 1")
@@ -1164,7 +1261,7 @@ class FaultConfig:
         return {key: (list(value) if isinstance(value, list) else value) for key, value in ((k, getattr(self, k)) for k in FAULT_KEYS)}
 
     def applies_to(self, operation: str) -> bool:
-        """Whether throttling, server errors and latency apply to this operation."""
+        """Whether dropped connections, throttling, server errors and latency apply to this operation."""
         return operation in OPERATIONS and (self.operations is None or operation in self.operations)
 
 
@@ -1173,8 +1270,8 @@ class FaultDecision:
     """What the faults decided for one request."""
 
     latency_seconds: float = 0.0
-    fault: str | None = None  # None | "throttle" | "server_error" | "access_denied"
-    status: int = 200
+    fault: str | None = None  # None | "access_denied" | "connection_dropped" | "throttle" | "server_error"
+    status: int = 200  # 0 for connection_dropped: no HTTP answer is sent
 
 
 class Runtime:
@@ -1201,7 +1298,10 @@ class Runtime:
             return self.faults.to_spec()
 
     def decide(self, operation: str, access_key: str | None = None) -> FaultDecision:
-        """Draw the faults for one request (one draw per active fault kind, in arrival order)."""
+        """Draw the faults for one request (one draw per active fault kind, in arrival order).
+
+        Order: denied access key (no draw), dropped connection, throttle, server error; the first that fires wins.
+        """
         with self.lock:
             cfg = self.faults
             if not cfg.applies_to(operation):
@@ -1210,6 +1310,9 @@ class Runtime:
             # Refused credentials are decided before any draw, like IAM answering before the service.
             if cfg.denied_access_keys and access_key in cfg.denied_access_keys:
                 decision.fault, decision.status = "access_denied", 403
+            # A dropped connection is drawn before the service-level faults: the request never got that far.
+            elif cfg.drop_connection_rate > 0 and self._rng.random() < cfg.drop_connection_rate:
+                decision.fault, decision.status = "connection_dropped", 0
             elif cfg.throttle_rate > 0 and self._rng.random() < cfg.throttle_rate:
                 decision.fault, decision.status = "throttle", 429
             elif cfg.server_error_rate > 0 and self._rng.random() < cfg.server_error_rate:

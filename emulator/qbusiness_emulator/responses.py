@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import time
 import uuid
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from botocore.exceptions import ConnectionClosedError
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from . import engine
@@ -43,6 +45,9 @@ ROUTES = [
 _HOST_REGION = re.compile(r"^https?://qbusiness\.([a-z0-9-]+)\.(?:api\.aws|amazonaws\.com)(?::\d+)?(?:/|$)")
 _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
+# WSGI environ keys: EmulatorApp sets the first (it can close the connection itself); a dropped request sets the second.
+DROP_SUPPORTED = "qbusiness_emulator.drop_supported"
+DROP_REQUESTED = "qbusiness_emulator.drop_requested"
 
 
 def match_route(method: str, path: str) -> tuple[str | None, dict[str, str]]:
@@ -136,6 +141,30 @@ def fault_answer(decision: engine.FaultDecision) -> tuple[int, dict[str, str], s
     return _answer(decision.status, {"message": "Service Unavailable"})
 
 
+def drop_connection(request: Any, full_url: str) -> tuple[int, dict[str, str], str]:
+    """End a request without any answer (the drop_connection_rate fault).
+
+    EmulatorServer: mark the WSGI environ; EmulatorApp then aborts before a byte is written. Another werkzeug
+    server (moto's own): shut the socket down here, so what it then writes goes nowhere. In process there is
+    no socket: raise what botocore raises for a connection closed before the answer, from inside its send,
+    so its retry handler treats it exactly as it treats the real thing.
+    """
+    environ = getattr(request, "environ", None)
+    if getattr(request, "from_wsgi_server", False) and isinstance(environ, dict):
+        if environ.get(DROP_SUPPORTED):
+            environ[DROP_REQUESTED] = True
+        else:
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        # Never reaches the client.
+        return _answer(500, {"message": "connection dropped (injected by the emulator)"})
+    raise ConnectionClosedError(endpoint_url=full_url)
+
+
 def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
     """moto URL handler for every qbusiness path (both in-process and server mode)."""
     method = str(request.method).upper()
@@ -176,6 +205,11 @@ def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict
     if decision.latency_seconds > 0:
         time.sleep(decision.latency_seconds)
 
+    if decision.fault == "connection_dropped":
+        # Logged first: in process drop_connection raises. status_code 0 = no HTTP answer was sent.
+        entry["fault"], entry["status_code"] = decision.fault, 0
+        engine.RUNTIME.record(entry)
+        return drop_connection(request, full_url)
     if decision.fault:
         answer = fault_answer(decision)
         entry["fault"] = decision.fault

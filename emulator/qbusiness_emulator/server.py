@@ -18,7 +18,7 @@ from typing import Any
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import control, engine
+from . import control, engine, responses
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -92,6 +92,10 @@ def handle_control(environ: dict[str, Any]) -> Response:
         return _json_response(400, {"message": str(exc)})
 
 
+class ConnectionDropped(ConnectionError):
+    """Raised out of the WSGI app to close the connection with no answer (werkzeug writes nothing then)."""
+
+
 class EmulatorApp:
     """WSGI app: /_emulator/ control routes; every other request goes to moto's DomainDispatcherApplication."""
 
@@ -105,15 +109,27 @@ class EmulatorApp:
         path = environ.get("PATH_INFO", "")
         if path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
             return handle_control(environ)(environ, start_response)
+        environ[responses.DROP_SUPPORTED] = True
         answer: Iterable[bytes] = self.moto_app(environ, start_response)
+        if environ.get(responses.DROP_REQUESTED):
+            # start_response has only been recorded, nothing is written yet: a ConnectionError here makes
+            # werkzeug's handler call connection_dropped() and close the socket without an answer.
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+            raise ConnectionDropped("connection dropped (drop_connection_rate fault)")
         return answer
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log on stderr (use --log-requests for the API request log)."""
+    """No access log on stderr (use --log-requests for the API request log); closes the connection on a drop."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
+
+    def connection_dropped(self, error: BaseException, environ: dict[str, Any] | None = None) -> None:
+        """A client gone or an injected drop: end the connection (no keep-alive wait for a next request)."""
+        self.close_connection = True
 
 
 def is_loopback(host: str) -> bool:

@@ -1,17 +1,18 @@
-"""Injected faults: throttling, server errors, latency, history order, a repeated nextToken."""
+"""Injected faults: throttling, server errors, dropped connections, latency, history order, a repeated nextToken."""
 
 from __future__ import annotations
 
 import time
+import urllib.error
 from typing import Any
 
 import boto3
 import botocore.exceptions
 import pytest
 from moto import mock_aws
-from conftest import NO_RETRIES, Harness
+from conftest import NO_RETRIES, Harness, http_error
 
-from qbusiness_emulator import control
+from qbusiness_emulator import control, engine
 
 
 def _kw(ids: dict[str, str]) -> dict[str, str]:
@@ -135,7 +136,7 @@ def test_faults_roundtrip_and_clear(qb: Harness) -> None:
     cleared = qb.ctl.clear_faults()
     assert cleared == qb.ctl.get_faults() == {"throttle_rate": 0.0, "server_error_rate": 0.0, "server_error_status": 500, "latency_ms": 0,
                                               "seed": None, "operations": None, "history_order": "newest_first", "repeat_next_token": False,
-                                              "denied_access_keys": None}
+                                              "denied_access_keys": None, "drop_connection_rate": 0.0}
 
 
 def test_denied_access_keys_answer_access_denied() -> None:
@@ -151,4 +152,91 @@ def test_denied_access_keys_answer_access_denied() -> None:
         assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
         assert allowed.list_applications()["applications"] == []
         assert [r["fault"] for r in control.requests()] == ["access_denied", None]
+        control.reset()
+
+
+def test_dropped_connection_without_retries(qb: Harness) -> None:
+    """No answer at all: botocore sees the connection closed (in process: the same exception, raised from its send)."""
+    ids = qb.make_data_source()
+    qb.ctl.seed_history(**ids, generate={"count": 3})
+    qb.ctl.clear_requests()
+    qb.ctl.set_faults(drop_connection_rate=1.0, operations=["ListDataSourceSyncJobs"])
+    c = qb.client(config=NO_RETRIES)
+    with pytest.raises(botocore.exceptions.ConnectionClosedError) as exc:
+        c.list_data_source_sync_jobs(**_kw(ids))
+    assert "Connection was closed before we received a valid response" in str(exc.value)
+    assert c.get_data_source(**_kw(ids))["dataSourceId"] == ids["data_source_id"]  # other operations are not dropped
+    assert [(r["operation"], r["status_code"], r["fault"]) for r in qb.ctl.requests()] == [
+        ("ListDataSourceSyncJobs", 0, "connection_dropped"), ("GetDataSource", 200, None)]
+    qb.ctl.clear_faults()
+    assert len(c.list_data_source_sync_jobs(**_kw(ids))["history"]) == 3  # the server still answers afterwards
+
+
+def test_seeded_drops_with_default_retries_list_everything(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    seeded = qb.ctl.seed_history(**ids, generate={"count": 57})
+    qb.ctl.set_faults(drop_connection_rate=0.3, seed=7, operations=["ListDataSourceSyncJobs"])
+    listed = _list_all(qb.client(), ids)  # botocore's default retry mode retries ConnectionClosedError
+    assert sorted(listed) == sorted(seeded) and len(listed) == 57  # nothing lost or doubled
+    log = [r for r in qb.ctl.requests() if r["operation"] == "ListDataSourceSyncJobs"]
+    dropped = [r for r in log if r["fault"] == "connection_dropped"]
+    assert dropped and all(r["status_code"] == 0 for r in dropped)
+    assert len([r for r in log if r["status_code"] == 200]) == 6
+    assert len(log) == 6 + len(dropped)
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, "x", True, None, float("nan")])
+def test_drop_connection_rate_is_validated(value: Any) -> None:
+    with pytest.raises(control.ControlError, match="'drop_connection_rate' must be a number between 0 and 1") as exc:
+        control.set_faults(drop_connection_rate=value)
+    assert exc.value.status == 400
+    assert control.get_faults()["drop_connection_rate"] == 0.0
+
+
+def test_drop_connection_rate_is_validated_over_http(server: Harness) -> None:
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        server.ctl.set_faults(drop_connection_rate=1.5)
+    status, body = http_error(exc.value)
+    assert status == 400 and "drop_connection_rate" in body["message"]
+    assert server.ctl.set_faults(drop_connection_rate=1)["drop_connection_rate"] == 1.0
+
+
+def test_fault_draw_order() -> None:
+    """Denied key (no draw), then dropped connection, then throttle, then server error; the first that fires wins."""
+    runtime = engine.Runtime()
+    runtime.set_faults({"drop_connection_rate": 1.0, "throttle_rate": 1.0, "server_error_rate": 1.0, "denied_access_keys": ["AKIADENIED"]})
+    assert (runtime.decide("ListApplications", "AKIADENIED").fault, runtime.decide("ListApplications", "AKIAOTHER").fault) == (
+        "access_denied", "connection_dropped")
+    assert runtime.decide("ListApplications").status == 0
+    runtime.set_faults({"drop_connection_rate": 0.5, "throttle_rate": 0.5, "seed": 11})
+    mixed = [runtime.decide("ListApplications").fault for _ in range(40)]
+    assert {"connection_dropped", "throttle", None} <= set(mixed)
+    # A drop rate of 0 makes no draw: throttle draws are the same as without the key.
+    seen = []
+    for spec in ({"throttle_rate": 0.5, "seed": 5}, {"throttle_rate": 0.5, "seed": 5, "drop_connection_rate": 0}):
+        runtime.set_faults(spec)
+        seen.append([runtime.decide("ListApplications").fault for _ in range(20)])
+    assert seen[0] == seen[1]
+
+
+def test_dropped_connection_under_plain_moto_server() -> None:
+    """moto's own ThreadedMotoServer has no EmulatorApp: the socket is shut down from the handler instead."""
+    from moto.server import ThreadedMotoServer
+
+    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto_server.start()
+    try:
+        control.reset()
+        host, port = moto_server.get_host_and_port()
+        client = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=f"http://{host}:{port}",
+                              aws_access_key_id="testing", aws_secret_access_key="testing", config=NO_RETRIES)
+        control.set_faults(drop_connection_rate=1.0, operations=["ListApplications"])
+        with pytest.raises(botocore.exceptions.ConnectionClosedError):
+            client.list_applications()
+        app_id = client.create_application(displayName="after-drop")["applicationId"]
+        assert [(r["operation"], r["status_code"], r["fault"]) for r in control.requests()] == [
+            ("ListApplications", 0, "connection_dropped"), ("CreateApplication", 200, None)]
+        assert app_id
+    finally:
+        moto_server.stop()
         control.reset()
