@@ -83,6 +83,7 @@ _raw:
   elements: dict
 """
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
@@ -104,7 +105,18 @@ from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import val
 class LookupModule(AWSLookupBase):
     """Latest sync job of each data source; a thin shell over module_utils/sync_jobs.py."""
 
+    def _unknown_options(self, given):
+        """Keyword arguments the documentation does not define: ansible-core passes over them in silence."""
+        known = set()
+        for name, definition in C.config.get_configuration_definitions("lookup", self._load_name).items():
+            known.add(name)
+            known.update(definition.get("aliases") or [])
+        return sorted(set(given) - known)
+
     def run(self, terms, variables=None, **kwargs):
+        unknown = self._unknown_options(kwargs)
+        if unknown:
+            raise AnsibleLookupError(f"qbusiness_sync_job: unknown option(s): {', '.join(unknown)}")
         super().run(terms, variables, **kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
