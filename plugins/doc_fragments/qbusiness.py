@@ -84,6 +84,6 @@ notes:
   - The latest sync is the one with the greatest start time, whatever order the service lists jobs in.
   - To find it without reading a whole history (the service answers 10 jobs a request), the syncs that
     started in the last day are listed first, then those of the last 7, 30 and 365 days, and the whole
-    history only when no such window holds what is needed. A data source that syncs at least daily costs
-    a few requests however long its history.
+    history only when no such window holds what is needed. That costs one request per 10 syncs of the
+    window read, so 3 for a data source that syncs hourly, however long its history.
 """

@@ -107,7 +107,8 @@ class LookupModule(AWSLookupBase):
 
     def _unknown_options(self, given):
         """Keyword arguments the documentation does not define: ansible-core passes over them in silence."""
-        known = set()
+        # Keywords of lookup()/query() and with_ loops that some ansible-core versions hand on to run().
+        known = {"wantlist", "errors", "allow_unsafe"}
         for name, definition in C.config.get_configuration_definitions("lookup", self._load_name).items():
             known.add(name)
             known.update(definition.get("aliases") or [])
