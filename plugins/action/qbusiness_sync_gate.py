@@ -83,7 +83,9 @@ class ActionModule(AWSPluginBase, ActionBase):
         try:
             self._gate = validate_gate_options(self._gate_params)
         except OptionError as e:
-            raise AnsibleActionFail(e.message) from None
+            # Returned, not raised: ansible-core 2.17 would attach this handled exception's traceback (shown at -vvv).
+            result.update(failed=True, changed=False, msg=e.message)
+            return result
         self.require_aws_sdk()
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
         client = qbusiness_client(self)

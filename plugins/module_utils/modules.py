@@ -7,11 +7,17 @@
 
 from __future__ import annotations
 
+from typing import Callable
+from typing import TypeVar
+
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
 from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
+from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
+
+T = TypeVar("T")
 
 
 class QBusinessModule(AnsibleAWSModule):
@@ -20,3 +26,15 @@ class QBusinessModule(AnsibleAWSModule):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
+
+    def checked_options(self, check: Callable[[], T]) -> T:
+        """``check()``'s result; an OptionError it raises fails the module with its message.
+
+        The failure is reported after the except block: inside it, ansible-core attaches the handled
+        exception's traceback to the result (shown at -vvv), and a bad option is the user's input, not a fault.
+        """
+        try:
+            return check()
+        except OptionError as e:
+            message = e.message
+        self.fail_json(msg=message)

@@ -293,7 +293,8 @@ def list_recent_jobs(
     and read whole only as a last resort. A job that started inside a window is newer than every job
     outside it, so the newest jobs of the window are the newest of all. The API does not document the
     filter's meaning: whatever it matches beyond the window is dropped, and a window with no job that
-    started inside it proves nothing and is widened.
+    started inside it proves nothing and is widened. What cannot be checked is that the filter keeps every
+    job that started inside the window, running ones included; its name says so (docs/reliability.md).
     """
     filters = filters or {}
     floor = filters.get("startTime")

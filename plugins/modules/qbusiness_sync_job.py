@@ -148,9 +148,8 @@ def main() -> None:
     module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
+    ids, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_ids(params), validate_wait(params)))
     try:
-        ids = validate_ids(params)
-        wait_timeout, wait_sleep = validate_wait(params)
         change = ensure_sync(
             qbusiness_client(module), state=params["state"], check_mode=module.check_mode,
             wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep, **ids

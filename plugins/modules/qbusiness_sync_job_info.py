@@ -234,10 +234,14 @@ def main() -> None:
     module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
+    ids, filters, max_results = module.checked_options(
+        lambda: (
+            validate_ids(params),
+            build_list_filters(params["start_time"], params["end_time"], params["status_filter"]),
+            validate_max_results(params["max_results"]),
+        )
+    )
     try:
-        ids = validate_ids(params)
-        filters = build_list_filters(params["start_time"], params["end_time"], params["status_filter"])
-        max_results = validate_max_results(params["max_results"])
         jobs, next_token = list_sync_jobs(
             qbusiness_client(module), filters=filters, max_results=max_results, next_token=params["next_token"], **ids
         )
