@@ -18,16 +18,32 @@ MATRIX_2.21 := 2.21 $(PYTHON312) 2.21.5 14.5.0 1.43.11
 COLLECTIONS := $(CURDIR)/.build/collections
 TREE := $(COLLECTIONS)/ansible_collections/qbusiness/ops
 AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
+# The default cell's integration targets run from a staged copy of their own, so that they can run beside the
+# steps that use TREE (ansible-test writes into the tree it runs from).
+ICOLLECTIONS := $(CURDIR)/.build/integration/collections
+ITREE := $(ICOLLECTIONS)/ansible_collections/qbusiness/ops
 PY := $(CURDIR)/$(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
+# STAGED=1: the trees are staged already (tests/utils/run-suite stages once, then runs steps side by side).
+STAGED ?=
+# Arguments for ansible-test integration: targets to run, or --exclude TARGET (make integration ARGS=qbusiness_sync_gate).
+ARGS ?=
+# make check TARGET=<integration target>: the one integration target the quick loop also runs.
+TARGET ?=
+# Full reliability suite on the default cell, a subset on the other cells (tests/integration/targets/reliability).
+RELIABILITY_SCOPE ?= full
+MATRIX_RELIABILITY_SCOPE ?= subset
 
-.PHONY: help venv deps stage sanity sanity-2.17 sanity-2.21 lint changelog-lint units emulator-tests integration \
-	integration-2.17 integration-2.21 ee artifact docs docs-check bench test demo emulator clean
+.PHONY: help venv deps stage stage-integration matrix-setup sanity sanity-2.17 sanity-2.21 lint lint-python typecheck changelog-lint \
+	units emulator-tests integration integration-2.17 integration-2.21 ee artifact docs docs-check bench check test demo \
+	emulator clean
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
-	@echo "make test      - sanity and integration on ansible-core 2.17, 2.19 and 2.21, ansible-lint, changelog lint,"
-	@echo "                 unit and emulator tests, the execution-environment and artifact checks"
+	@echo "make check     - the quick loop: sanity (2.19), typecheck, ruff, unit and emulator tests in parallel,"
+	@echo "                 then the integration target TARGET=<name> if given (e.g. make check TARGET=qbusiness_sync_gate)"
+	@echo "make test      - everything: sanity and integration on ansible-core 2.17, 2.19 and 2.21, ansible-lint, typecheck,"
+	@echo "                 ruff, changelog lint, unit and emulator tests, the execution-environment and artifact checks"
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
 	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
 	@echo "make bench     - the performance benchmark (not part of make test); writes docs/performance.md"
@@ -49,9 +65,17 @@ $(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed
 venv: $(VENV)/.installed
 deps: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
-# Always re-staged: the copy is cheap and must match the working tree.
+# Always re-staged (unless STAGED=1): the copy is cheap and must match the working tree.
 stage: deps
+ifndef STAGED
 	tests/utils/stage-collection $(TREE)
+endif
+
+stage-integration: deps
+ifndef STAGED
+	tests/utils/stage-collection $(ITREE)
+	rm -rf $(ICOLLECTIONS)/ansible_collections/amazon && cp -a $(COLLECTIONS)/ansible_collections/amazon $(ICOLLECTIONS)/ansible_collections/
+endif
 
 sanity: stage
 	cd $(TREE) && $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --python 3.11 --color no
@@ -59,8 +83,13 @@ sanity: stage
 sanity-2.17 sanity-2.21: sanity-%: venv
 	tests/utils/matrix-cell $(MATRIX_$*) sanity
 
+# The matrix cells' virtualenvs and amazon.aws, made before steps that share them run side by side.
+matrix-setup: venv
+	tests/utils/matrix-cell $(MATRIX_2.17) setup
+	tests/utils/matrix-cell $(MATRIX_2.21) setup
+
 integration-2.17 integration-2.21: integration-%: venv
-	tests/utils/matrix-cell $(MATRIX_$*) integration
+	RELIABILITY_SCOPE=$(MATRIX_RELIABILITY_SCOPE) tests/utils/matrix-cell $(MATRIX_$*) integration $(ARGS)
 
 changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
@@ -88,17 +117,37 @@ artifact: deps
 lint: stage
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-lint
 
+# ruff over the Python that ansible-test sanity does not read: the emulator, the benchmarks, the test utilities.
+lint-python: venv
+	$(VENV)/bin/ruff check --no-cache emulator
+	$(VENV)/bin/ruff check --no-cache --config ruff.toml benchmarks tests/utils
+
+# mypy over the plugins (as Ansible imports them, from the staged tree) and over the emulator.
+typecheck: stage
+	cd $(COLLECTIONS) && $(PY) -m mypy --config-file $(CURDIR)/mypy.ini --no-incremental ansible_collections/qbusiness/ops/plugins
+	cd emulator && $(PY) -m mypy --no-incremental qbusiness_emulator
+
 units: stage
-	cd $(TREE) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest tests/unit -q -p no:cacheprovider
+	cd $(TREE) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_ARGS)
 
 emulator-tests: venv
-	$(PY) -m pytest emulator/tests -q -p no:cacheprovider
+	$(PY) -m pytest emulator/tests -q -p no:cacheprovider $(PYTEST_ARGS)
 
-integration: stage
-	PYTHON=$(PY) tests/utils/with-emulator -- tests/utils/run-integration $(TREE) $(CURDIR)/$(VENV)/bin/ansible-test
+integration: stage-integration
+	RELIABILITY_SCOPE=$(RELIABILITY_SCOPE) PYTHON=$(PY) tests/utils/with-emulator -- \
+	  tests/utils/run-integration $(ITREE) $(CURDIR)/$(VENV)/bin/ansible-test $(ARGS)
 
-test: sanity sanity-2.17 sanity-2.21 lint docs-check changelog-lint units emulator-tests integration integration-2.17 integration-2.21 \
-	ee artifact
+# The quick loop for day-to-day work: the default cell's sanity beside the type check, ruff and the unit and emulator
+# tests, then one integration target if named. make test stays the whole truth.
+check: stage
+	$(MAKE) --no-print-directory -j3 --output-sync=target STAGED=1 PYTEST_ARGS="-n 2" sanity typecheck lint-python units emulator-tests
+ifneq ($(TARGET),)
+	$(MAKE) --no-print-directory integration ARGS=$(TARGET)
+endif
+
+# Everything, in two streams side by side and the clock-bound target alone at the end (tests/utils/run-suite).
+test: stage stage-integration
+	tests/utils/run-suite
 
 demo: stage
 	PYTHON=$(PY) tests/utils/with-emulator --scenario emulator/scenarios/demo.json -- \

@@ -24,13 +24,13 @@ it exits non-zero only when something errors (a run fails, or reads a wrong numb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import math
 import os
 import platform
-import re
 import shutil
 import signal
 import statistics
@@ -41,7 +41,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -80,7 +80,7 @@ class BenchError(RuntimeError):
 # The environment every measured process gets
 
 
-def base_env(workdir: Path) -> Dict[str, str]:
+def base_env(workdir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_", "BOTO_")) and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
     env.update(FAKE_CREDENTIALS)
     env.update(
@@ -119,7 +119,7 @@ def self_cpu_seconds() -> float:
     return usage.user + usage.system
 
 
-def wait_for_quiet(max_wait: float, emulator: Optional["Emulator"] = None, threshold_cores: float = 0.25) -> Dict[str, float]:
+def wait_for_quiet(max_wait: float, emulator: Emulator | None = None, threshold_cores: float = 0.25) -> dict[str, float]:
     """Wait (at most ``max_wait`` seconds, in 1-second samples) until other processes use less than
     ``threshold_cores`` CPUs; returns how long it waited and what the last sample saw."""
     waited, seen = 0.0, 0.0
@@ -145,10 +145,10 @@ class Emulator:
         self.gc_tuned = gc_tuned
         self.port_file = workdir / f"emulator-{tag}.port"
         self.log_path = workdir / f"emulator-{tag}.log"
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
         self.url = ""
 
-    def start(self) -> "Emulator":
+    def start(self) -> Emulator:
         self.port_file.unlink(missing_ok=True)
         with open(self.log_path, "wb") as out:
             self.proc = subprocess.Popen(
@@ -194,9 +194,9 @@ class Emulator:
                 return int(line.split()[1])
         return 0
 
-    def request_counts(self) -> Dict[str, int]:
+    def request_counts(self) -> dict[str, int]:
         entries = self.ctl("GET", "requests")["requests"]
-        counts: Dict[str, int] = {"total": len(entries), "errors": 0}
+        counts: dict[str, int] = {"total": len(entries), "errors": 0}
         for entry in entries:
             counts[entry["operation"]] = counts.get(entry["operation"], 0) + 1
             if entry.get("status_code") != 200 or entry.get("fault"):
@@ -204,11 +204,11 @@ class Emulator:
         return counts
 
 
-def history_spec(size: int) -> Dict[str, Any]:
+def history_spec(size: int) -> dict[str, Any]:
     return {"count": size, "status": STATUS_CYCLE, "interval_seconds": 3600, "newest_start_time": "now-600"}
 
 
-def scenario(size: int) -> Dict[str, Any]:
+def scenario(size: int) -> dict[str, Any]:
     """The first data source of index main with its history; the other 19 are seeded later (measure_size)."""
     return {
         "region": "us-east-1",
@@ -227,7 +227,7 @@ def scenario(size: int) -> Dict[str, Any]:
 # Running one measured process
 
 
-def launcher(rusage_file: Path) -> List[str]:
+def launcher(rusage_file: Path) -> list[str]:
     """A small process that forks the measured command and reports its rusage (os.wait4) to ``rusage_file``.
 
     Not this script itself: Linux counts in a child's ru_maxrss the RSS of the process that forked it, up
@@ -239,7 +239,7 @@ def launcher(rusage_file: Path) -> List[str]:
     return [str(VENV_PY), "-S", str(LIB / "rss_wrap.py"), str(rusage_file)]
 
 
-def read_rusage(path: Path) -> List[Dict[str, Any]]:
+def read_rusage(path: Path) -> list[dict[str, Any]]:
     """The "<maxrss KiB> <elapsed> <user> <sys>" lines of GNU time or lib/rss_wrap.py."""
     found = []
     for line in path.read_text().splitlines() if path.exists() else []:
@@ -249,7 +249,7 @@ def read_rusage(path: Path) -> List[Dict[str, Any]]:
     return found
 
 
-def run_measured(cmd: List[str], env: Dict[str, str], workdir: Path, tag: str, timeout: float = RUN_TIMEOUT) -> Dict[str, Any]:
+def run_measured(cmd: list[str], env: dict[str, str], workdir: Path, tag: str, timeout: float = RUN_TIMEOUT) -> dict[str, Any]:
     """Run ``cmd`` under the launcher: wall time (spawn to reaped, this process's clock), exit code, and the
     command's rusage from the launcher's os.wait4 (its peak RSS, or that of the largest of its waited-for
     descendants; the CPU of the whole tree)."""
@@ -263,10 +263,8 @@ def run_measured(cmd: List[str], env: Dict[str, str], workdir: Path, tag: str, t
 
         def kill() -> None:
             timed_out.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         watchdog = threading.Timer(timeout, kill)
         watchdog.start()
@@ -298,12 +296,12 @@ def run_measured(cmd: List[str], env: Dict[str, str], workdir: Path, tag: str, t
 
 
 class Runner:
-    def __init__(self, workdir: Path, env: Dict[str, str]) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.workdir = workdir
         self.env = env
         self.vars_file = workdir / "vars.json"
 
-    def set_target(self, emulator: Emulator, ids: Dict[str, Any]) -> None:
+    def set_target(self, emulator: Emulator, ids: dict[str, Any]) -> None:
         self.emulator = emulator
         self.ids = ids
         self.vars_file.write_text(json.dumps({
@@ -315,7 +313,7 @@ class Runner:
             "ansible_python_interpreter": str(LIB / "timed-python"),
         }))
 
-    def command(self, approach: str) -> List[str]:
+    def command(self, approach: str) -> list[str]:
         if approach == "boto3":
             return [str(VENV_PY), str(LIB / "boto3_loop.py"), self.emulator.url, self.ids["application_id"], self.ids["index_id"], self.ids["data_source_id"]]
         if approach == "awscli":
@@ -324,7 +322,7 @@ class Runner:
                     "--region", "us-east-1", "--query", "length(history)", "--output", "json"]
         return [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", "-e", f"@{self.vars_file}", str(PLAYBOOKS / f"{approach}.yml")]
 
-    def run(self, approach: str, size: int, tag: str) -> Dict[str, Any]:
+    def run(self, approach: str, size: int, tag: str) -> dict[str, Any]:
         env = dict(self.env)
         rss_file = self.workdir / f"{tag}.module-rss"
         rss_file.unlink(missing_ok=True)
@@ -348,7 +346,7 @@ class Runner:
             result[noisy] = result[noisy][-2000:] if result["rc"] != 0 else ""
         return result
 
-    def check(self, approach: str, size: int, tag: str, result: Dict[str, Any]) -> None:
+    def check(self, approach: str, size: int, tag: str, result: dict[str, Any]) -> None:
         """Every run must have worked and read what it should: else the benchmark errors."""
         where = f"{tag} ({approach}, {size} jobs)"
         if result["rc"] != 0:
@@ -379,17 +377,17 @@ class Runner:
             raise BenchError(f"{where}: expected one module process measured by lib/timed-python, got {result.get('module_processes')}")
 
 
-def other_load(result: Dict[str, Any]) -> float:
+def other_load(result: dict[str, Any]) -> float:
     """Other processes' CPU during a run, as a share of the machine's CPUs over the run's wall time."""
     return result.get("other_cpu", 0.0) / (result["wall"] * (os.cpu_count() or 1))
 
 
-def measure_with_retries(runner: "Runner", approach: str, size: int, tag: str, args: argparse.Namespace, emulator: Emulator) -> Dict[str, Any]:
+def measure_with_retries(runner: Runner, approach: str, size: int, tag: str, args: argparse.Namespace, emulator: Emulator) -> dict[str, Any]:
     """One measured run; a run during which other processes used more than --busy-limit of the machine is
     measured again (at most --retries times, only runs shorter than --retry-below seconds, after waiting a
     little for quiet), and the least disturbed attempt is kept. The attempts are recorded."""
-    best: Optional[Dict[str, Any]] = None
-    attempts: List[float] = []
+    best: dict[str, Any] | None = None
+    attempts: list[float] = []
     for attempt in range(1 + args.retries):
         result = runner.run(approach, size, f"{tag}-a{attempt}")
         load = other_load(result)
@@ -408,7 +406,7 @@ def measure_with_retries(runner: "Runner", approach: str, size: int, tag: str, a
 # Emulator probe: its own per-request cost, fixed and per history size
 
 
-def probe_emulator(emulator: Emulator, ids: Dict[str, Any], size: int) -> Dict[str, Any]:
+def probe_emulator(emulator: Emulator, ids: dict[str, Any], size: int) -> dict[str, Any]:
     """Single-page ListDataSourceSyncJobs requests from this process, against the empty data source and
     against the seeded one: the emulator's CPU per request (from /proc) and the round trip."""
     sys.path.insert(0, str(LIB))
@@ -416,7 +414,7 @@ def probe_emulator(emulator: Emulator, ids: Dict[str, Any], size: int) -> Dict[s
 
     client = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=emulator.url,
                           aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     targets = {"empty_data_source": (ids["probe_index_id"], ids["probe_data_source_id"], 200),
                "seeded_data_source_first_page": (ids["index_id"], ids["data_source_id"], 200 if size <= 1000 else 40)}
     for name, (index_id, data_source_id, count) in targets.items():
@@ -434,7 +432,7 @@ def probe_emulator(emulator: Emulator, ids: Dict[str, Any], size: int) -> Dict[s
 # Setup, summary
 
 
-def stage_collection() -> Dict[str, Any]:
+def stage_collection() -> dict[str, Any]:
     """A private copy of the collection (from the working tree) and of amazon.aws (from make deps), so that a
     concurrent `make stage` elsewhere cannot swap the code under a running benchmark."""
     amazon = ROOT / ".build" / "collections" / "ansible_collections" / "amazon" / "aws"
@@ -450,17 +448,17 @@ def stage_collection() -> Dict[str, Any]:
     return {"amazon_aws": json.loads((amazon / "MANIFEST.json").read_text())["collection_info"]["version"]}
 
 
-def command_output(cmd: List[str], cwd: Path = ROOT) -> str:
+def command_output(cmd: list[str], cwd: Path = ROOT) -> str:
     try:
         return subprocess.run(cmd, cwd=str(cwd), capture_output=True, text=True, timeout=60).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
 
-def machine_info(staged: Dict[str, Any]) -> Dict[str, Any]:
+def machine_info(staged: dict[str, Any]) -> dict[str, Any]:
+    import ansible.release
     import boto3
     import botocore
-    import ansible.release
     import moto
     import werkzeug
 
@@ -481,7 +479,7 @@ def machine_info(staged: Dict[str, Any]) -> Dict[str, Any]:
     for path in sorted(tree.rglob("*.py")):
         digest.update(str(path.relative_to(tree)).encode() + b"\0" + path.read_bytes())
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "cpu_model": cpu_model,
         "memory_gib": round(mem_kib / 1024 / 1024, 1),
@@ -501,13 +499,13 @@ def machine_info(staged: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def stats(values: List[float]) -> Dict[str, float]:
+def stats(values: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(values), 4), "min": round(min(values), 4), "max": round(max(values), 4)} if values else {}
 
 
-def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Any]:
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Median/min of each measure over the measured runs of one approach at one size."""
-    summary: Dict[str, Any] = {
+    summary: dict[str, Any] = {
         "n": len(runs),
         "wall": stats([r["wall"] for r in runs]),
         "emulator_cpu": stats([r["emulator_cpu"] for r in runs]),
@@ -532,12 +530,12 @@ def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Any]:
     return summary
 
 
-def derive(size_result: Dict[str, Any]) -> Dict[str, Any]:
+def derive(size_result: dict[str, Any]) -> dict[str, Any]:
     """Net play times (minus the empty play) and ratios to the floor."""
     s = size_result["summary"]
     empty = s["empty"]
     floor = s["boto3"]
-    derived: Dict[str, Any] = {}
+    derived: dict[str, Any] = {}
     for approach in ("ping", "module", "lookup", "gate1", "gate20"):
         net = {
             "median": round(s[approach]["wall"]["median"] - empty["wall"]["median"], 4),
@@ -571,8 +569,8 @@ def derive(size_result: Dict[str, Any]) -> Dict[str, Any]:
 # One history size
 
 
-def measure_phase(args: argparse.Namespace, runner: Runner, emulator: Emulator, size: int, approaches: List[str], warm_up: bool,
-                  runs: Dict[str, List[Dict[str, Any]]], quiet_waits: List[Dict[str, float]]) -> None:
+def measure_phase(args: argparse.Namespace, runner: Runner, emulator: Emulator, size: int, approaches: list[str], warm_up: bool,
+                  runs: dict[str, list[dict[str, Any]]], quiet_waits: list[dict[str, float]]) -> None:
     if warm_up:
         # One untimed run of each approach: byte-compiled caches, page cache, the staged collection's .pyc.
         for approach in approaches:
@@ -594,7 +592,7 @@ def measure_phase(args: argparse.Namespace, runner: Runner, emulator: Emulator, 
                 + (f"  (attempts' other load {result['other_load_attempts']})" if len(result["other_load_attempts"]) > 1 else ""))
 
 
-def measure_size(args: argparse.Namespace, runner: Runner, emulator: Emulator, size: int, first_size: bool) -> Dict[str, Any]:
+def measure_size(args: argparse.Namespace, runner: Runner, emulator: Emulator, size: int, first_size: bool) -> dict[str, Any]:
     """Two phases on one emulator. The listings run while only the listed data source holds a history: the
     emulator's cost per page grows with every job it holds (its garbage collector walks them all), so 19
     more histories would slow its answers to the listings down. Then the other 19 data sources get their
@@ -616,8 +614,8 @@ def measure_size(args: argparse.Namespace, runner: Runner, emulator: Emulator, s
     # Before the measured runs: it also warms the freshly seeded emulator up.
     probe = probe_emulator(emulator, ids, size)
     log(f"{size} jobs: emulator per request: {probe}")
-    runs: Dict[str, List[Dict[str, Any]]] = {a: [] for a in args.approaches}
-    quiet_waits: List[Dict[str, float]] = []
+    runs: dict[str, list[dict[str, Any]]] = {a: [] for a in args.approaches}
+    quiet_waits: list[dict[str, float]] = []
     listing = [a for a in args.approaches if a not in GATE_APPROACHES]
     gates = [a for a in args.approaches if a in GATE_APPROACHES]
     measure_phase(args, runner, emulator, size, listing, first_size and not args.quick, runs, quiet_waits)
@@ -649,7 +647,7 @@ def measure_size(args: argparse.Namespace, runner: Runner, emulator: Emulator, s
 # Main
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000", help="history sizes (default 100,1000,10000)")
     parser.add_argument("-n", "--runs", type=int, default=5, help="measured runs per approach and size (default 5)")
@@ -689,7 +687,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not os.access(AWS_CLI, os.X_OK) and "awscli" in args.approaches:
         raise BenchError(f"{AWS_CLI} is missing: run benchmarks/run (it creates benchmarks/.venv-awscli)")
@@ -699,7 +697,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     (workdir / "ansible.cfg").write_text("[defaults]\n")
     env = base_env(workdir)
     runner = Runner(workdir, env)
-    results: Dict[str, Any] = {
+    results: dict[str, Any] = {
         "machine": machine_info(staged),
         "config": {"sizes": args.sizes, "runs": args.runs, "runs_large": args.runs_large, "quick": args.quick, "emulator_gc": args.emulator_gc, "wait_quiet": args.wait_quiet,
                    "busy_limit": args.busy_limit, "retries": args.retries, "retry_below": args.retry_below,

@@ -33,7 +33,7 @@ SERIES = (
 
 # One colour per series in every panel (the style strings carry no colour).
 COLORS = dict(zip([label for label, _, _ in SERIES],
-                  ["black", "black", "tab:blue", "tab:orange", "tab:orange", "tab:red", "tab:purple", "tab:brown", "tab:pink", "0.55"]))
+                  ["black", "black", "tab:blue", "tab:orange", "tab:orange", "tab:red", "tab:purple", "tab:brown", "tab:pink", "0.55"], strict=True))
 
 
 def complete_sizes(results):
@@ -82,7 +82,7 @@ def main() -> int:
     if tuned:
         panels.append((tuned, 0, "wall time, emulator's garbage collector tuned"))
     fig, axes = plt.subplots(1, len(panels), figsize=(6.6 * len(panels), 6.4), sharey=True)
-    for ax, (data, which, title) in zip(axes, panels):
+    for ax, (data, which, title) in zip(axes, panels, strict=True):
         draw(ax, data, which, title)
     axes[0].set_ylabel("seconds (log)")
     axes[0].legend(fontsize=7.5, loc="upper left")

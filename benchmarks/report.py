@@ -11,7 +11,7 @@ import json
 import statistics
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -29,19 +29,19 @@ LABELS = {
 MODULE_RSS_LIMIT_MIB = 150.0
 
 
-def fmt_s(value: Optional[float]) -> str:
+def fmt_s(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f} s" if abs(value) >= 0.1 else f"{value * 1000:.0f} ms"
 
 
-def fmt_x(value: Optional[float]) -> str:
+def fmt_x(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}×"
 
 
-def fmt_mib(value: Optional[float]) -> str:
+def fmt_mib(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} MiB"
 
 
-def verdict(ok: Optional[bool]) -> str:
+def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("**met**" if ok else "**not met**")
 
 
@@ -49,7 +49,7 @@ def size_label(size: str) -> str:
     return f"{int(size):,}"
 
 
-def machine_section(m: Dict[str, Any], config: Dict[str, Any], total: float) -> List[str]:
+def machine_section(m: dict[str, Any], config: dict[str, Any], total: float) -> list[str]:
     dirty = ", ".join(m.get("git_dirty_paths") or []) or "none"
     return [
         "## Machine",
@@ -127,7 +127,7 @@ least disturbed attempt. Each size's table says how disturbed its runs were.
 """
 
 
-def target_rows(sizes: Dict[str, Any]) -> List[str]:
+def target_rows(sizes: dict[str, Any]) -> list[str]:
     rows = ["## Targets", "",
             "| target | size | measured | verdict |",
             "|---|---|---|---|"]
@@ -184,7 +184,7 @@ def target_rows(sizes: Dict[str, Any]) -> List[str]:
     return rows
 
 
-def size_table(size: str, data: Dict[str, Any], nproc: int) -> List[str]:
+def size_table(size: str, data: dict[str, Any], nproc: int) -> list[str]:
     s, d = data["summary"], data.get("derived", {})
     floor = s["boto3"]
     loads = sorted(r.get("other_cpu", 0.0) / (r["wall"] * nproc) for runs in data["runs"].values() for r in runs)
@@ -238,7 +238,7 @@ def size_table(size: str, data: Dict[str, Any], nproc: int) -> List[str]:
     return rows
 
 
-def tuned_section(tuned: Optional[Dict[str, Any]], stock: Dict[str, Any]) -> List[str]:
+def tuned_section(tuned: dict[str, Any] | None, stock: dict[str, Any]) -> list[str]:
     if not tuned:
         return ["### With the emulator's garbage collector tuned", "",
                 "Not measured in this run: `benchmarks/run --emulator-gc tuned` writes `results/latest-gc-tuned.json`.", ""]
@@ -269,7 +269,7 @@ def tuned_section(tuned: Optional[Dict[str, Any]], stock: Dict[str, Any]) -> Lis
     return rows
 
 
-def reading_section(sizes: Dict[str, Any]) -> List[str]:
+def reading_section(sizes: dict[str, Any]) -> list[str]:
     """What the numbers say, computed from them."""
     rows = ["## Reading the results", ""]
     complete = {size: data for size, data in sizes.items() if data.get("derived")}
@@ -313,7 +313,7 @@ def reading_section(sizes: Dict[str, Any]) -> List[str]:
     return rows
 
 
-def emulator_section(sizes: Dict[str, Any]) -> List[str]:
+def emulator_section(sizes: dict[str, Any]) -> list[str]:
     rows = ["## The emulator's own cost", "",
             "Before the measured runs of each size the benchmark sends single-page ListDataSourceSyncJobs requests from its own "
             "process (boto3) and reads the emulator's CPU around them: against the empty data source (the fixed cost of a request: "
@@ -342,7 +342,7 @@ def emulator_section(sizes: Dict[str, Any]) -> List[str]:
                  "the client-side ones are the ones to read."]
     rows += ["", "Since the emulator keeps each history's listing order (November 2026), a page of ListDataSourceSyncJobs without a status filter costs O(page): the "
              "emulator keeps each data source's jobs in listing order until the history changes, finds the time bounds by bisection "
-             "and evaluates only the page's jobs against the clock (`engine.HistoryOrder`). Before, every page evaluated and sorted "
+             "and evaluates only the page's jobs against the clock (`history.HistoryOrder`). Before, every page evaluated and sorted "
              "the whole history (O(history) a page, O(history²/10) a listing): 25–35 ms of emulator CPU a page at 10,000 jobs, "
              "mostly Python's garbage collector, ±20 % from run to run; a whole 10,000-job listing cost the emulator 24–37 s of CPU, "
              "now about 3 s. Where the emulator's share above is still high, the *client side* columns (wall − emulator CPU) are "
@@ -350,7 +350,7 @@ def emulator_section(sizes: Dict[str, Any]) -> List[str]:
     return rows
 
 
-def profile_section(profile: Optional[Dict[str, Any]]) -> List[str]:
+def profile_section(profile: dict[str, Any] | None) -> list[str]:
     if not profile:
         return ["## Where the time goes", "", "No profile in `benchmarks/results/profile.json`: run `benchmarks/profile`.", ""]
     rows = ["## Where the time goes (benchmarks/profile)", "",
@@ -393,7 +393,7 @@ def profile_section(profile: Optional[Dict[str, Any]]) -> List[str]:
     return rows
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", default=str(HERE / "results" / "latest.json"))
     parser.add_argument("--profile", default=str(HERE / "results" / "profile.json"))

@@ -5,7 +5,7 @@ Run by benchmarks/profile (or benchmarks/run --profile). Seeds one data source w
 its argument parsing and exit_json:
 
     client = RetryingBotoClientWrapper(boto3.client("qbusiness", ...), RETRY_DECORATOR)  # as AnsibleAWSModule.client()
-    jobs, dummy = list_sync_jobs(client, application_id, index_id, data_source_id)
+    jobs, dummy = DataSourceService(client, DataSourceRef(application_id, index_id, data_source_id)).list_sync_jobs_and_token()
     history = [normalize_job(job) for job in newest_first(jobs)]
 
 first without the profiler (timings of each step, this process's CPU, the emulator's CPU, and for
@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -66,7 +66,7 @@ OURS, OURS_MODULE, AMAZON, ANSIBLE, IMPORTS, BOTO, HTTP, WAIT, EMULATOR, HARNESS
 WAIT_BUILTINS = ("recv_into", "recv", "connect", "accept", "poll", "select")
 
 
-def classify(func: Tuple[str, int, str]) -> str | None:
+def classify(func: tuple[str, int, str]) -> str | None:
     """The category of a profiled function, or None for standard-library code (charged to its callers)."""
     filename, dummy, name = func
     path = filename.replace("\\", "/")
@@ -97,13 +97,13 @@ def classify(func: Tuple[str, int, str]) -> str | None:
     return OTHER
 
 
-def split_by_category(stats: pstats.Stats) -> Dict[str, float]:
+def split_by_category(stats: pstats.Stats) -> dict[str, float]:
     """Self time per category; standard-library and builtin self time goes to the callers' categories, in
     proportion to the self time spent under each caller (pstats keeps that per call edge)."""
     table = stats.stats  # func -> (cc, nc, tt, ct, callers{caller: (nc, cc, tt, ct)})
-    memo: Dict[Any, Dict[str, float]] = {}
+    memo: dict[Any, dict[str, float]] = {}
 
-    def shares(func: Any, visiting: frozenset) -> Dict[str, float]:
+    def shares(func: Any, visiting: frozenset) -> dict[str, float]:
         if func in memo:
             return memo[func]
         category = classify(func)
@@ -120,7 +120,7 @@ def split_by_category(stats: pstats.Stats) -> Dict[str, float]:
             weights = {caller: edge[0] / total_calls for caller, edge in callers.items()}
         else:
             weights = {caller: edge[2] / total for caller, edge in callers.items()}
-        out: Dict[str, float] = {}
+        out: dict[str, float] = {}
         for caller, weight in weights.items():
             for category, share in shares(caller, visiting | {func}).items():
                 out[category] = out.get(category, 0.0) + weight * share
@@ -128,7 +128,7 @@ def split_by_category(stats: pstats.Stats) -> Dict[str, float]:
         return out
 
     split = dict.fromkeys(CATEGORIES, 0.0)
-    for func, (dummy_cc, dummy_nc, tt, dummy_ct, dummy_callers) in table.items():
+    for func, (_cc, _nc, tt, _ct, _callers) in table.items():
         for category, share in shares(func, frozenset()).items():
             split[category] += tt * share
     return split
@@ -152,7 +152,7 @@ def seed(size: int, in_process: bool, workdir: Path, gc_tuned: bool = False):
     return emulator, None, loaded
 
 
-def print_split(split: Dict[str, float], title: str) -> None:
+def print_split(split: dict[str, float], title: str) -> None:
     total = sum(split.values()) or 1.0
     print(f"\n{title}:")
     for category in CATEGORIES:
@@ -162,7 +162,7 @@ def print_split(split: Dict[str, float], title: str) -> None:
 
 
 def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id: str, index_id: str, data_source_id: str,
-                         workdir: Path) -> Dict[str, Any]:
+                         workdir: Path) -> dict[str, Any]:
     """The whole module process, as Ansible runs it minus AnsiballZ: python qbusiness_sync_job_info.py ARGS.json
     (ansible-core's documented way to run a module directly), once plain and once under cProfile."""
     module = Path(args.collections) / "ansible_collections" / "qbusiness" / "ops" / "plugins" / "modules" / "qbusiness_sync_job_info.py"
@@ -171,7 +171,7 @@ def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id
         "endpoint_url": emulator.url, "region": "us-east-1", "application_id": application_id, "index_id": index_id,
         "data_source_id": data_source_id}}))
     env = dict(os.environ, PYTHONPATH=args.collections)
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for name, prefix in (("plain", []), ("profiled", ["-m", "cProfile", "-o", str(workdir / "module.prof")])):
         rusage_file = workdir / f"module-{name}.rusage"
         emulator.ctl("DELETE", "requests")
@@ -193,11 +193,11 @@ def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id
         print(f"  {name:9} wall {row['wall']:7.2f} s  its CPU {row['cpu']:6.2f} s  emulator CPU {row['emulator_cpu']:6.2f} s  "
               f"peak RSS {row['maxrss_mib']:6.1f} MiB  result {row['result_json_mib']:.1f} MiB of JSON")
     stats = pstats.Stats(str(workdir / "module.prof"))
-    wanted = ("main", "list_sync_jobs", "qbusiness_client", "normalize_job", "newest_first", "exit_json", "remove_values",
+    wanted = ("main", "list_sync_jobs_and_token", "paginate", "qbusiness_client", "normalize_job", "newest_first", "exit_json", "remove_values",
               "_return_formatted", "__init__", "dumps")
     print("  where its time goes (cumulative, profiled):")
     rows = []
-    for func, (cc, nc, tt, ct, callers) in stats.stats.items():
+    for func, (_cc, nc, _tt, ct, _callers) in stats.stats.items():
         filename, dummy, name = func
         if name in wanted and ("qbusiness/ops" in filename or "ansible/module_utils/basic.py" in filename or "common/parameters.py" in filename
                                or (name == "dumps" and "json/__init__" in filename) or (name == "__init__" and "amazon/aws/plugins/module_utils/modules.py" in filename)):
@@ -215,7 +215,7 @@ def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id
     return out
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Profile the module's listing code path in-process.")
     parser.add_argument("--jobs", type=int, default=10000, help="history size (default 10000)")
     parser.add_argument("--top", type=int, default=25, help="how many functions to list (default 25)")
@@ -240,7 +240,9 @@ def main(argv: List[str] | None = None) -> int:
 
     import boto3
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-    from ansible_collections.qbusiness.ops.plugins.module_utils import sync_jobs
+    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs import client as sync_client
+    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs import jobs as sync_jobs
+    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef, DataSourceService
 
     workdir = Path(tempfile.mkdtemp(prefix="qb-profile-"))
     emulator, mock, loaded = seed(args.jobs, args.in_process, workdir, args.emulator_gc == "tuned")
@@ -250,7 +252,8 @@ def main(argv: List[str] | None = None) -> int:
         index_id, data_source_id = ids["index_id"], ids["data_sources"][0]["data_source_id"]
         endpoint = None if args.in_process else emulator.url
         raw_client = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint)
-        client = RetryingBotoClientWrapper(raw_client, sync_jobs.RETRY_DECORATOR)
+        client = RetryingBotoClientWrapper(raw_client, sync_client.RETRY_DECORATOR)
+        service = DataSourceService(client, DataSourceRef(application_id, index_id, data_source_id))
 
         def emulator_cpu() -> float:
             return emulator.cpu_seconds() if emulator else 0.0
@@ -260,9 +263,9 @@ def main(argv: List[str] | None = None) -> int:
             if emulator:
                 emulator.ctl("DELETE", "requests")
 
-        def the_module_path() -> Dict[str, float]:
+        def the_module_path() -> dict[str, float]:
             t0 = time.perf_counter()
-            jobs, dummy = sync_jobs.list_sync_jobs(client, application_id, index_id, data_source_id)
+            jobs, dummy = service.list_sync_jobs_and_token()
             t1 = time.perf_counter()
             ordered = sync_jobs.newest_first(jobs)
             t2 = time.perf_counter()

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 
 __version__ = "0.1.0"
-__all__ = ["BACKEND_URL_PATTERN", "is_registered", "register"]
+__all__ = ["BACKEND_URL_PATTERN", "HOST_SUFFIXES", "host_regex", "is_registered", "register"]
 
-# Matches the real host (api.aws) and the host moto's server rewrites signed requests to (amazonaws.com).
-BACKEND_URL_PATTERN = re.compile(r"https?://qbusiness\.(.+)\.(api\.aws|amazonaws\.com)")
+# The real endpoint is qbusiness.<region>.api.aws; moto's server rewrites the host of a signed request
+# to qbusiness.<region>.amazonaws.com, so every match of a qbusiness host accepts both.
+HOST_SUFFIXES = (r"api\.aws", r"amazonaws\.com")
+
+
+def host_regex(region: str = "(.+)", suffixes: Sequence[str] = HOST_SUFFIXES) -> str:
+    """The qbusiness host (scheme included) as a regex; ``region`` is the regex of the region label."""
+    suffix = suffixes[0] if len(suffixes) == 1 else f"({'|'.join(suffixes)})"
+    return rf"https?://qbusiness\.{region}\.{suffix}"
+
+
+BACKEND_URL_PATTERN = re.compile(host_regex())
 
 
 def register() -> None:
@@ -41,7 +52,8 @@ def is_registered() -> bool:
     import moto.backend_index as backend_index
 
     module = sys.modules.get("moto.qbusiness")
-    return getattr(module, "qbusiness_backends", None) is not None and any(name == "qbusiness" for name, _ in backend_index.backend_url_patterns)
+    routed = any(name == "qbusiness" for name, _ in backend_index.backend_url_patterns)
+    return getattr(module, "qbusiness_backends", None) is not None and routed
 
 
 register()

@@ -8,17 +8,19 @@ Resource-scoped functions take ``region="us-east-1"`` and ``account_id=None`` (m
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from . import engine
-from .engine import RUNTIME, SpecConflict, SpecNotFound
-from .engine import SpecError as ControlError
-from .models import qbusiness_backends
+from .exceptions import ConflictException, ControlConflict, ControlError, ControlNotFound, ResourceNotFoundException
+from .faults import FAULTS, FaultConfig
+from .jobs import NextSync
+from .models import STATE_LOCK, DataSource, ServiceState, qbusiness_backends
+from .requestlog import REQUEST_LOG
+from .scenarios import build_scenario, check_scenario
+from .validation import takes_spec
 
 __all__ = [
     "ControlError",
@@ -35,13 +37,11 @@ __all__ = [
     "set_next_sync",
 ]
 
-SCENARIO_KEYS = ("region", "account_id", "applications")
-APPLICATION_KEYS = ("name", "application_id", "description", "indices")
-INDEX_KEYS = ("name", "index_id", "description", "data_sources")
-DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "history", "generate_history", "next_sync")
+DATA_SOURCE_ARGS = ("application_id", "index_id", "data_source_id")
+SCOPE_ARGS = ("region", "account_id")
 
 
-def _state(region: str, account_id: str | None) -> engine.ServiceState:
+def _state(region: str, account_id: str | None) -> ServiceState:
     if not isinstance(region, str) or not region:
         raise ControlError("'region' must be a region name such as us-east-1")
     if account_id is not None and (not isinstance(account_id, str) or not account_id):
@@ -52,87 +52,26 @@ def _state(region: str, account_id: str | None) -> engine.ServiceState:
         raise ControlError(f"unknown region '{region}' (Amazon Q Business is not offered there)") from None
 
 
-def _data_source(state: engine.ServiceState, application_id: Any, index_id: Any, data_source_id: Any) -> engine.DataSource:
-    for key, value in (("application_id", application_id), ("index_id", index_id), ("data_source_id", data_source_id)):
+def _data_source(state: ServiceState, application_id: Any, index_id: Any, data_source_id: Any) -> DataSource:
+    for key, value in zip(DATA_SOURCE_ARGS, (application_id, index_id, data_source_id), strict=True):
         if not isinstance(value, str) or not value:
             raise ControlError(f"'{key}' is required and must be a string")
     try:
         return state.data_source(application_id, index_id, data_source_id)
-    except engine.ResourceNotFoundException as exc:
-        raise SpecNotFound(exc.message) from None
+    except ResourceNotFoundException as exc:
+        raise ControlNotFound(exc.message) from None
 
 
 def reset() -> None:
     """Clear everything: resources and jobs in all accounts and regions, faults, the request log."""
-    with RUNTIME.lock:
+    with STATE_LOCK:
         for account_backends in list(qbusiness_backends.values()):
             for backend in list(account_backends.values()):
                 backend.reset()
             account_backends.clear()
         qbusiness_backends.clear()
-        RUNTIME.reset()
-
-
-def _check_name(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not 1 <= len(value) <= 1000 or not engine.NAME_RE.fullmatch(value):
-        raise ControlError(f"{where}: 'name' is required and must match {engine.NAME_PATTERN} (no spaces), got {value!r}")
-    return value
-
-
-def _check_fixed_id(value: Any, key: str, where: str, seen: set[str]) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str) or not engine.ID_RE.fullmatch(value):
-        raise ControlError(f"{where}: '{key}' must match {engine.ID_PATTERN} (36 characters, e.g. a uuid)")
-    if value in seen:
-        raise ControlError(f"{where}: '{key}' {value} appears twice in the scenario")
-    seen.add(value)
-
-
-def _validate_scenario(doc: Any) -> None:
-    """Check the whole document before anything is created, so a bad scenario changes nothing."""
-    engine.check_keys(doc, SCENARIO_KEYS, "scenario")
-    apps = doc.get("applications", [])
-    if not isinstance(apps, list):
-        raise ControlError("scenario: 'applications' must be a list")
-    seen: set[str] = set()
-    for a, app in enumerate(apps):
-        where = f"applications[{a}]"
-        engine.check_keys(app, APPLICATION_KEYS, where)
-        _check_name(app.get("name"), where)
-        _check_fixed_id(app.get("application_id"), "application_id", where, seen)
-        indices = app.get("indices", [])
-        if not isinstance(indices, list):
-            raise ControlError(f"{where}: 'indices' must be a list")
-        for i, idx in enumerate(indices):
-            where_i = f"{where}.indices[{i}]"
-            engine.check_keys(idx, INDEX_KEYS, where_i)
-            _check_name(idx.get("name"), where_i)
-            _check_fixed_id(idx.get("index_id"), "index_id", where_i, seen)
-            sources = idx.get("data_sources", [])
-            if not isinstance(sources, list):
-                raise ControlError(f"{where_i}: 'data_sources' must be a list")
-            for d, ds in enumerate(sources):
-                where_d = f"{where_i}.data_sources[{d}]"
-                engine.check_keys(ds, DATA_SOURCE_KEYS, where_d)
-                _check_name(ds.get("name"), where_d)
-                _check_fixed_id(ds.get("data_source_id"), "data_source_id", where_d, seen)
-                ds_type = ds.get("type", "S3")
-                if not isinstance(ds_type, str) or not ds_type:
-                    raise ControlError(f"{where_d}: 'type' must be a non-empty string")
-                history = ds.get("history", [])
-                if not isinstance(history, list):
-                    raise ControlError(f"{where_d}: 'history' must be a list of job specs")
-                execution_ids: set[str] = set()
-                for j, spec in enumerate(history):
-                    job = engine.job_from_spec(spec, 0, f"{where_d}.history[{j}]")
-                    if spec.get("execution_id") and job.execution_id in execution_ids:
-                        raise ControlError(f"{where_d}.history[{j}]: execution_id {job.execution_id} appears twice")
-                    execution_ids.add(job.execution_id)
-                if ds.get("generate_history") is not None:
-                    engine.expand_generate(ds["generate_history"], engine.now_ms(), f"{where_d}.generate_history")
-                if ds.get("next_sync") is not None:
-                    engine.SyncPlan.from_spec(ds["next_sync"], f"{where_d}.next_sync")
+        FAULTS.reset()
+        REQUEST_LOG.clear()
 
 
 def load_scenario(doc: dict[str, Any], region: str | None = None, account_id: str | None = None) -> dict[str, Any]:
@@ -143,33 +82,10 @@ def load_scenario(doc: dict[str, Any], region: str | None = None, account_id: st
     application_id/index_id/data_source_id filled in, every history entry's execution_id filled in,
     and per data source "execution_ids": the ids of all seeded jobs (history first, then generated).
     """
-    _validate_scenario(doc)
-    out = copy.deepcopy(doc)
-    out["region"] = doc.get("region") or region or "us-east-1"
-    out["account_id"] = doc.get("account_id") or account_id or DEFAULT_ACCOUNT_ID
-    with RUNTIME.lock:
-        state = _state(out["region"], out["account_id"])
-        for app in out.get("applications", []):
-            if app.get("application_id") in state.applications:
-                raise engine.SpecConflict(f"application_id '{app['application_id']}' already exists (call reset() first)")
-        for app in out.setdefault("applications", []):
-            application = state.add_application(app["name"], app.get("application_id"), description=app.get("description"))
-            app["application_id"] = application.application_id
-            for idx in app.setdefault("indices", []):
-                index = state.add_index(application.application_id, idx["name"], idx.get("index_id"), description=idx.get("description"))
-                idx["index_id"] = index.index_id
-                for ds in idx.setdefault("data_sources", []):
-                    source = state.add_data_source(application.application_id, index.index_id, ds["name"], ds.get("data_source_id"),
-                                                   ds_type=ds.get("type", "S3"), description=ds.get("description"))
-                    ds["data_source_id"] = source.data_source_id
-                    ds.setdefault("type", source.type)
-                    history = ds.get("history", [])
-                    for spec in history:
-                        spec.setdefault("execution_id", engine.new_id())
-                    ds["execution_ids"] = state.seed_jobs(source, history, ds.get("generate_history"))
-                    if ds.get("next_sync") is not None:
-                        source.next_plan = engine.SyncPlan.from_spec(ds["next_sync"])
-    return out
+    check_scenario(doc)
+    with STATE_LOCK:
+        state = _state(doc.get("region") or region or "us-east-1", doc.get("account_id") or account_id or DEFAULT_ACCOUNT_ID)
+        return build_scenario(state, doc)
 
 
 def load_scenario_file(path: str | Path, region: str | None = None, account_id: str | None = None) -> dict[str, Any]:
@@ -191,29 +107,24 @@ def seed_history(application_id: str, index_id: str, data_source_id: str, jobs: 
     """
     if not isinstance(replace, bool):
         raise ControlError("'replace' must be true or false")
-    with RUNTIME.lock:
+    with STATE_LOCK:
         state = _state(region, account_id)
         return state.seed_jobs(_data_source(state, application_id, index_id, data_source_id), jobs, generate, replace)
 
 
-def set_next_sync(application_id: str, index_id: str, data_source_id: str, outcome: str = "SUCCEEDED",
-                  syncing_seconds: float = engine.DEFAULT_SYNCING_SECONDS, indexing_seconds: float = engine.DEFAULT_INDEXING_SECONDS,
-                  stopping_seconds: float = engine.DEFAULT_STOPPING_SECONDS, metrics: dict[str, int] | None = None,
-                  error: dict[str, str] | None = None, data_source_error_code: str | None = None, never_ends: bool = False,
-                  region: str = "us-east-1", account_id: str | None = None) -> dict[str, Any]:
+@takes_spec(NextSync, before=DATA_SOURCE_ARGS, after=SCOPE_ARGS)
+def set_next_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1", account_id: str | None = None,
+                  **spec: Any) -> dict[str, Any]:
     """Choose how the next StartDataSourceSyncJob of this data source runs (one Start only; then defaults).
 
-    Calling it again replaces the pending choice. Returns the stored choice as a snake_case dict.
+    The keyword arguments between the ids and ``region`` are the :class:`~qbusiness_emulator.jobs.NextSync`
+    fields. Calling it again replaces the pending choice. Returns the stored choice as a snake_case dict.
     """
-    plan = engine.SyncPlan.from_spec({
-        "outcome": outcome, "syncing_seconds": syncing_seconds, "indexing_seconds": indexing_seconds,
-        "stopping_seconds": stopping_seconds, "metrics": metrics, "error": error,
-        "data_source_error_code": data_source_error_code, "never_ends": never_ends,
-    })
-    with RUNTIME.lock:
+    next_sync = NextSync.from_spec(spec)
+    with STATE_LOCK:
         state = _state(region, account_id)
-        _data_source(state, application_id, index_id, data_source_id).next_plan = plan
-    return plan.to_spec()
+        _data_source(state, application_id, index_id, data_source_id).next_sync = next_sync
+    return next_sync.to_spec()
 
 
 def start_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1",
@@ -223,34 +134,28 @@ def start_sync(application_id: str, index_id: str, data_source_id: str, region: 
     Not logged as an API request. A sync already in progress is a ControlError with status 409.
     Returns ``{"execution_id": ...}``.
     """
-    with RUNTIME.lock:
+    with STATE_LOCK:
         state = _state(region, account_id)
         _data_source(state, application_id, index_id, data_source_id)
         path = {"applicationId": application_id, "indexId": index_id, "dataSourceId": data_source_id}
         try:
             started = state.call("StartDataSourceSyncJob", path, {}, {}, {})
-        except engine.ConflictException as exc:
-            raise SpecConflict(exc.message) from None
+        except ConflictException as exc:
+            raise ControlConflict(exc.message) from None
     return {"execution_id": started["executionId"]}
 
 
-def set_faults(throttle_rate: float = 0.0, server_error_rate: float = 0.0, server_error_status: int = 500, latency_ms: float = 0,
-               seed: int | None = None, operations: list[str] | None = None, history_order: str = "newest_first",
-               repeat_next_token: bool = False, denied_access_keys: list[str] | None = None,
-               drop_connection_rate: float = 0.0) -> dict[str, Any]:
+@takes_spec(FaultConfig)
+def set_faults(**spec: Any) -> dict[str, Any]:
     """Replace the whole fault configuration (no arguments = no faults). Faults are process-wide (all regions/accounts).
 
+    The keyword arguments are the :class:`~qbusiness_emulator.faults.FaultConfig` fields.
     ``drop_connection_rate``: that share of matching requests gets no answer at all. The HTTP servers close
     the connection without writing a byte; in process (``mock_aws``), where there is no socket, botocore's
     ``ConnectionClosedError`` is raised from the send instead, which botocore then handles the same way.
     Returns the configuration as :func:`get_faults` shows it.
     """
-    return RUNTIME.set_faults({
-        "throttle_rate": throttle_rate, "server_error_rate": server_error_rate, "server_error_status": server_error_status,
-        "latency_ms": latency_ms, "seed": seed, "operations": operations, "history_order": history_order,
-        "repeat_next_token": repeat_next_token, "denied_access_keys": denied_access_keys,
-        "drop_connection_rate": drop_connection_rate,
-    })
+    return FAULTS.configure(spec)
 
 
 def clear_faults() -> dict[str, Any]:
@@ -260,7 +165,7 @@ def clear_faults() -> dict[str, Any]:
 
 def get_faults() -> dict[str, Any]:
     """The fault configuration: the set_faults keyword arguments (operations null = all operations)."""
-    return RUNTIME.get_faults()
+    return FAULTS.current()
 
 
 def requests() -> list[dict[str, Any]]:
@@ -272,9 +177,9 @@ def requests() -> list[dict[str, Any]]:
     connection was dropped: no answer was sent), fault (null | "access_denied" | "connection_dropped" |
     "throttle" | "server_error"), time (epoch seconds of arrival).
     """
-    return RUNTIME.requests()
+    return REQUEST_LOG.entries()
 
 
 def clear_requests() -> None:
     """Empty the request log."""
-    RUNTIME.clear_requests()
+    REQUEST_LOG.clear()

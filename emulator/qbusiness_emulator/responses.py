@@ -1,12 +1,13 @@
-"""HTTP request -> engine call -> rest-json wire answer.
+"""HTTP request -> faults -> operation -> rest-json wire answer, and the request log entry.
 
-Parsing of the path, query string and JSON body is done here by hand (moto's automated
-rest-json parsing changes between releases). Faults and the request log are applied here,
-so in-process ``mock_aws()`` and server mode behave the same.
+Parsing of the path, query string and JSON body is done here by hand (moto's automated rest-json
+parsing changes between releases). This handler serves both in-process ``mock_aws()`` and server mode,
+so both behave the same.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,30 +20,19 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from botocore.exceptions import ConnectionClosedError
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from . import engine
-from .models import qbusiness_backends
+from . import host_regex
+from .exceptions import InternalServerException, ServiceError, UnknownOperationException, ValidationException
+from .faults import FAULTS
+from .models import STATE_LOCK, qbusiness_backends
+from .operations import OPERATIONS
+from .requestlog import REQUEST_LOG, new_entry
 
 _SEGMENT = "(?P<{}>[^/]+)"
-_DS = "/applications/{applicationId}/indices/{indexId}/datasources"
-_ROUTE_TABLE = (
-    ("POST", "/applications", "CreateApplication"),
-    ("GET", "/applications", "ListApplications"),
-    ("GET", "/applications/{applicationId}", "GetApplication"),
-    ("POST", "/applications/{applicationId}/indices", "CreateIndex"),
-    ("GET", "/applications/{applicationId}/indices", "ListIndices"),
-    ("POST", _DS, "CreateDataSource"),
-    ("GET", _DS, "ListDataSources"),
-    ("GET", _DS + "/{dataSourceId}", "GetDataSource"),
-    ("DELETE", _DS + "/{dataSourceId}", "DeleteDataSource"),
-    ("POST", _DS + "/{dataSourceId}/startsync", "StartDataSourceSyncJob"),
-    ("POST", _DS + "/{dataSourceId}/stopsync", "StopDataSourceSyncJob"),
-    ("GET", _DS + "/{dataSourceId}/syncjobs", "ListDataSourceSyncJobs"),
-)
 ROUTES = [
-    (method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), template) + "/?$"), op)
-    for method, template, op in _ROUTE_TABLE
+    (op.method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), op.path) + "/?$"), op.name)
+    for op in OPERATIONS.values()
 ]
-_HOST_REGION = re.compile(r"^https?://qbusiness\.([a-z0-9-]+)\.(?:api\.aws|amazonaws\.com)(?::\d+)?(?:/|$)")
+_HOST_REGION = re.compile("^" + host_regex(region="([a-z0-9-]+)") + r"(?::\d+)?(?:/|$)")
 _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 # WSGI environ keys: EmulatorApp sets the first (it can close the connection itself); a dropped request sets the second.
@@ -77,10 +67,7 @@ def _header(request: Any, headers: Any, name: str) -> str | None:
 
 def _body_bytes(request: Any) -> bytes:
     """The raw request body, whichever request class moto handed us."""
-    if hasattr(request, "get_data"):
-        data = request.get_data()
-    else:
-        data = getattr(request, "body", b"")
+    data = request.get_data() if hasattr(request, "get_data") else getattr(request, "body", b"")
     if data is None:
         return b""
     if hasattr(data, "read"):
@@ -124,21 +111,9 @@ def _answer(status: int, payload: dict[str, Any], error_type: str | None = None)
     return status, headers, json.dumps(payload)
 
 
-def error_answer(error: engine.ServiceError) -> tuple[int, dict[str, str], str]:
-    """A modelled error in the service's wire format."""
+def error_answer(error: ServiceError) -> tuple[int, dict[str, str], str]:
+    """An error in the service's wire format (no x-amzn-ErrorType for one without a code)."""
     return _answer(error.status, error.body(), error.code)
-
-
-def fault_answer(decision: engine.FaultDecision) -> tuple[int, dict[str, str], str]:
-    """The answer for an injected throttle or server error."""
-    if decision.fault == "access_denied":
-        return error_answer(engine.AccessDeniedException("User is not authorized to perform this action (injected by the emulator)"))
-    if decision.fault == "throttle":
-        return error_answer(engine.ThrottlingException("Rate exceeded"))
-    if decision.status == 500:
-        return error_answer(engine.InternalServerException("Internal server error (injected by the emulator)"))
-    # 502/503/504 like a load balancer in front of the service: no error code, botocore reports the status.
-    return _answer(decision.status, {"message": "Service Unavailable"})
 
 
 def drop_connection(request: Any, full_url: str) -> tuple[int, dict[str, str], str]:
@@ -156,13 +131,40 @@ def drop_connection(request: Any, full_url: str) -> tuple[int, dict[str, str], s
         else:
             sock = environ.get("werkzeug.socket")
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
         # Never reaches the client.
         return _answer(500, {"message": "connection dropped (injected by the emulator)"})
     raise ConnectionClosedError(endpoint_url=full_url)
+
+
+def _parse_body(raw_body: bytes) -> tuple[dict[str, Any], ServiceError | None]:
+    if not raw_body.strip():
+        return {}, None
+    try:
+        parsed = json.loads(raw_body)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict):
+        return parsed, None
+    return {}, ValidationException("Could not parse the request body as a JSON object", "CANNOT_PARSE")
+
+
+def _call(operation: str, region: str, account_id: str, path_params: dict[str, str], query: dict[str, str],
+          body: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+    """Run the operation on the account's and region's state; any error as the service would answer it."""
+    try:
+        with STATE_LOCK:
+            try:
+                state = qbusiness_backends[account_id][region].state
+            except KeyError:
+                raise ValidationException(f"Region {region} is not supported by the emulator", "FIELD_VALIDATION_FAILED") from None
+            options = FAULTS.listing_options() if operation == "ListDataSourceSyncJobs" else {}
+            return _answer(200, state.call(operation, path_params, query, body, options))
+    except ServiceError as exc:
+        return error_answer(exc)
+    except Exception as exc:  # an emulator bug must still reach the client as a service-shaped 500
+        return error_answer(InternalServerException(f"Emulator error: {type(exc).__name__}: {exc}"))
 
 
 def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
@@ -174,63 +176,27 @@ def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict
     authorization = _header(request, headers, "Authorization")
     region = region_of(full_url, authorization)
     account_id = account_of(request, headers, authorization)
+    body, body_error = _parse_body(_body_bytes(request))
+    entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **query, **body},
+                      _header(request, headers, "User-Agent") or "")
 
-    raw_body = _body_bytes(request)
-    body: dict[str, Any] = {}
-    body_error: engine.ServiceError | None = None
-    if raw_body.strip():
-        try:
-            parsed = json.loads(raw_body)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):
-            body = parsed
-        else:
-            body_error = engine.ValidationException("Could not parse the request body as a JSON object", "CANNOT_PARSE")
-
-    entry: dict[str, Any] = {
-        "operation": operation or "Unknown",
-        "region": region,
-        "account_id": account_id,
-        "method": method,
-        "path": parts.path,
-        "params": {**path_params, **query, **body},
-        "user_agent": _header(request, headers, "User-Agent") or "",
-        "status_code": 0,
-        "fault": None,
-        "time": time.time(),
-    }
     access_key = _ACCESS_KEY.search(authorization or "")
-    decision = engine.RUNTIME.decide(operation, access_key.group(1) if access_key else None) if operation else engine.FaultDecision()
+    decision = FAULTS.decide(operation, access_key.group(1) if access_key else None)
     if decision.latency_seconds > 0:
         time.sleep(decision.latency_seconds)
-
-    if decision.fault == "connection_dropped":
-        # Logged first: in process drop_connection raises. status_code 0 = no HTTP answer was sent.
-        entry["fault"], entry["status_code"] = decision.fault, 0
-        engine.RUNTIME.record(entry)
+    entry["fault"] = decision.fault
+    if decision.drops_connection:
+        # Logged first: in process drop_connection raises.
+        REQUEST_LOG.record(entry)
         return drop_connection(request, full_url)
-    if decision.fault:
-        answer = fault_answer(decision)
-        entry["fault"] = decision.fault
+    if decision.error is not None:
+        answer = error_answer(decision.error)
     elif operation is None:
-        answer = error_answer(engine.UnknownOperationException(f"No operation for {method} {parts.path}"))
+        answer = error_answer(UnknownOperationException(f"No operation for {method} {parts.path}"))
     elif body_error is not None:
         answer = error_answer(body_error)
     else:
-        try:
-            with engine.RUNTIME.lock:
-                try:
-                    state = qbusiness_backends[account_id][region].state
-                except KeyError:
-                    raise engine.ValidationException(f"Region {region} is not supported by the emulator", "FIELD_VALIDATION_FAILED") from None
-                options = engine.RUNTIME.listing_options() if operation == "ListDataSourceSyncJobs" else {}
-                result = state.call(operation, path_params, query, body, options)
-            answer = _answer(200, result)
-        except engine.ServiceError as exc:
-            answer = error_answer(exc)
-        except Exception as exc:  # an emulator bug must still reach the client as a service-shaped 500
-            answer = error_answer(engine.InternalServerException(f"Emulator error: {type(exc).__name__}: {exc}"))
+        answer = _call(operation, region, account_id, path_params, query, body)
     entry["status_code"] = answer[0]
-    engine.RUNTIME.record(entry)
+    REQUEST_LOG.record(entry)
     return answer

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import ipaddress
 import json
 import os
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import control, engine, responses
+from . import control, responses
+from .requestlog import REQUEST_LOG
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -227,8 +231,58 @@ def _write_port_file(path: str, port: int) -> None:
     os.replace(tmp, path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """CLI entry point: ``python -m qbusiness_emulator`` / ``qbusiness-emulator``."""
+class StopSignals:
+    """Waits for SIGTERM or SIGINT without taking any lock in the signal handler.
+
+    A Python signal handler runs in the main thread between two bytecodes, possibly while that thread
+    holds a lock (the one of a ``threading.Event`` it waits on, say: ``Event.set()`` from the handler
+    then deadlocks). So the handler only stores the signal number and writes a byte to a pipe, and
+    :meth:`wait` blocks in ``select`` on that pipe. The pipe is also the wakeup fd, so a signal that
+    the kernel hands to another thread still wakes the select.
+    """
+
+    def __init__(self, signals: Iterable[int] = (signal.SIGTERM, signal.SIGINT)) -> None:
+        self.received: int | None = None
+        self._read_fd, self._write_fd = os.pipe()
+        os.set_blocking(self._read_fd, False)
+        os.set_blocking(self._write_fd, False)
+        self._previous_wakeup_fd = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
+        self._previous = {signum: signal.signal(signum, self._on_signal) for signum in signals}
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.received = signum
+        with contextlib.suppress(OSError):  # pipe full: a byte is already there to wake wait()
+            os.write(self._write_fd, b"\0")
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Block until one of the signals has arrived (or ``timeout`` seconds passed); its number, or None."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.received is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            if select.select([self._read_fd], [], [], left)[0]:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self._read_fd, 512)
+        return self.received
+
+    def close(self) -> None:
+        """Put the previous handlers and wakeup fd back and close the pipe."""
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous = {}
+        signal.set_wakeup_fd(self._previous_wakeup_fd)
+        for fd in (self._read_fd, self._write_fd):
+            os.close(fd)
+
+    def __enter__(self) -> StopSignals:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="qbusiness-emulator", description="Local Amazon Q Business emulator (moto backend).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
     parser.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one (default 5000)")
@@ -236,22 +290,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-file", help="write the bound port to this file once listening (removed on exit)")
     parser.add_argument("--log-requests", action="store_true", help="print every Q Business API request to stdout")
     parser.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    if not args.allow_remote and not is_loopback(args.host):
-        print(f"qbusiness-emulator: refusing to bind non-loopback host {args.host!r}; pass --allow-remote to do so", file=sys.stderr)
-        return 2
-    # Installed first, so a SIGTERM right after the port file appears still stops cleanly.
-    stop = threading.Event()
 
-    def _on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+def _serve(args: argparse.Namespace, stop: StopSignals) -> int:
+    """Start, announce, wait for a stop signal, stop; the exit status."""
     server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote)
     if args.log_requests:
-        engine.RUNTIME.listeners.append(_print_request)
+        REQUEST_LOG.add_listener(_print_request)
     try:
         server.start()
     except (control.ControlError, OSError) as exc:
@@ -271,14 +317,22 @@ def main(argv: list[str] | None = None) -> int:
         _print_ids(server.scenario)
     sys.stdout.flush()
     try:
-        while not stop.wait(0.2):
-            pass
+        stop.wait()
     finally:
         server.stop()
         if args.port_file:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(args.port_file)
-            except OSError:
-                pass
     print("qbusiness emulator stopped", flush=True)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point: ``python -m qbusiness_emulator`` / ``qbusiness-emulator``."""
+    args = _parse_args(argv)
+    if not args.allow_remote and not is_loopback(args.host):
+        print(f"qbusiness-emulator: refusing to bind non-loopback host {args.host!r}; pass --allow-remote to do so", file=sys.stderr)
+        return 2
+    # Installed before binding, so a SIGTERM right after the port file appears still stops cleanly.
+    with StopSignals() as stop:
+        return _serve(args, stop)

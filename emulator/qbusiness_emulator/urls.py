@@ -1,15 +1,12 @@
-"""URL map for moto: both Q Business host forms, one catch-all path routed to the handler.
+"""URL map for moto: both Q Business host forms, one catch-all path routed to the handler."""
 
-The real endpoint is qbusiness.<region>.api.aws; moto's server rewrites the host of a signed
-request to qbusiness.<region>.amazonaws.com, so both must match.
-"""
+from __future__ import annotations
 
+from . import HOST_SUFFIXES, host_regex
 from .responses import handle_request
 
-url_bases = [
-    r"https?://qbusiness\.(.+)\.api\.aws",
-    r"https?://qbusiness\.(.+)\.amazonaws\.com",
-]
+# One base per host form: moto derives the China-region variant from a base ending in amazonaws.com.
+url_bases = [host_regex(suffixes=(suffix,)) for suffix in HOST_SUFFIXES]
 
 # One entry for every path; the handler must not be named "dispatch" (moto's Flask builder special-cases that name).
 url_paths = {

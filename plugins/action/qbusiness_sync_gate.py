@@ -3,54 +3,37 @@
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Action plugin qbusiness_sync_gate: a thin shell over module_utils/gate.py (docs: plugins/modules/qbusiness_sync_gate.py)."""
+"""Action plugin qbusiness_sync_gate: a thin shell over plugin_utils/_gate/ (docs: plugins/modules/qbusiness_sync_gate.py)."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
+from typing import Dict
+from typing import NoReturn
+from typing import Optional
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
-from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBase
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
-from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_data_source
-from ansible_collections.qbusiness.ops.plugins.module_utils.gate import gate_message
-from ansible_collections.qbusiness.ops.plugins.module_utils.gate import validate_gate_options
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SYNC_JOB_STATUSES
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_data_source_ids
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._concurrency import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import argument_spec
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import gate_data_source
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import list_data_source_ids
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import Verdict
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import gate_message
 
 display = Display()
-
-
-def argument_spec() -> dict:
-    """The gate's options: those documented in plugins/modules/qbusiness_sync_gate.py (a unit test keeps them equal)."""
-    spec = aws_argument_spec()
-    spec.update(
-        application_id=dict(type="str", required=True),
-        index_id=dict(type="str", required=True),
-        data_source_id=dict(type="list", elements="str"),
-        fail_on=dict(type="list", elements="str", default=["FAILED"], choices=list(SYNC_JOB_STATUSES)),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
-        wait_sleep=dict(type="int", default=DEFAULT_WAIT_SLEEP),
-        max_age=dict(type="raw"),
-        max_documents_failed=dict(type="int"),
-        allow_no_history=dict(type="bool", default=False),
-        fail_msg=dict(type="str"),
-    )
-    return spec
 
 
 class ActionModule(AWSPluginBase, ActionBase):
@@ -60,21 +43,21 @@ class ActionModule(AWSPluginBase, ActionBase):
     _requires_connection = False
     _supports_check_mode = True
 
-    def _do_fail(self, message: str):
+    def _do_fail(self, message: str) -> NoReturn:
         raise AnsibleActionFail(message)
 
-    def get_options(self) -> dict:
+    def get_options(self) -> Dict[str, Any]:
         # AWSPluginBase builds the boto3 client from get_options(): here, the validated task arguments.
         return self._gate_params
 
-    def _progress(self, data_source_id: str, job: dict, elapsed: float) -> None:
+    def _progress(self, data_source_id: str, job: SyncJob, elapsed: float) -> None:
         scanned = (job.get("metrics") or {}).get("documents_scanned", "?")
         display.v(
             f"qbusiness_sync_gate: data source {data_source_id}: {job.get('status')}, {scanned} documents scanned, "
             f"{elapsed:.0f}s/{self._gate.options.wait_timeout}s"
         )
 
-    def run(self, tmp=None, task_vars=None):
+    def run(self, tmp: Optional[str] = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp  # no remote files
 
@@ -87,7 +70,6 @@ class ActionModule(AWSPluginBase, ActionBase):
             result.update(failed=True, changed=False, msg=e.message)
             return result
         self.require_aws_sdk()
-        set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
         client = qbusiness_client(self)
         gate = self._gate
 
@@ -102,12 +84,12 @@ class ActionModule(AWSPluginBase, ActionBase):
 
         # One wait budget for all data sources, however many the thread pool runs at a time.
         deadline = started + gate.options.wait_timeout
-        verdicts = run_concurrently(
-            lambda data_source_id: gate_data_source(
-                client, gate.application_id, gate.index_id, data_source_id, gate.options, progress=self._progress, deadline=deadline
-            ),
-            data_source_ids,
-        )
+
+        def gate_one(data_source_id: str) -> Verdict:
+            source = DataSourceService(client, DataSourceRef(gate.application_id, gate.index_id, data_source_id))
+            return gate_data_source(source, gate.options, progress=self._progress, deadline=deadline)
+
+        verdicts = run_concurrently(gate_one, data_source_ids)
 
         sync_jobs = [verdict.as_result() for verdict in verdicts]
         result.update(changed=False, sync_jobs=sync_jobs, elapsed=round(time.monotonic() - started, 3), msg=gate_message(verdicts, gate.fail_msg))

@@ -83,29 +83,34 @@ _raw:
   elements: dict
 """
 
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 
-from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import latest_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_recent_jobs
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import run_concurrently
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import latest_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.listing import list_recent_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._concurrency import run_concurrently
 
 
 class LookupModule(AWSLookupBase):
-    """Latest sync job of each data source; a thin shell over module_utils/sync_jobs.py."""
+    """Latest sync job of each data source; a thin shell over module_utils/_sync_jobs/."""
 
-    def _unknown_options(self, given):
+    def _unknown_options(self, given: Dict[str, Any]) -> List[str]:
         """Keyword arguments the documentation does not define: ansible-core passes over them in silence."""
         # Keywords of lookup()/query() and with_ loops that some ansible-core versions hand on to run().
         known = {"wantlist", "errors", "allow_unsafe"}
@@ -114,12 +119,11 @@ class LookupModule(AWSLookupBase):
             known.update(definition.get("aliases") or [])
         return sorted(set(given) - known)
 
-    def run(self, terms, variables=None, **kwargs):
+    def run(self, terms: List[Any], variables: Optional[Dict[str, Any]] = None, **kwargs: Any) -> List[Optional[SyncJob]]:
         unknown = self._unknown_options(kwargs)
         if unknown:
             raise AnsibleLookupError(f"qbusiness_sync_job: unknown option(s): {', '.join(unknown)}")
         super().run(terms, variables, **kwargs)
-        set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
 
         # query('…', list_of_ids) hands the list over as one term.
         requested = []
@@ -142,8 +146,9 @@ class LookupModule(AWSLookupBase):
 
         client = qbusiness_client(self)
 
-        def latest_of(data_source_id):
-            job = latest_job(list_recent_jobs(client, application_id, index_id, data_source_id, filters))
+        def latest_of(data_source_id: str) -> Optional[SyncJob]:
+            source = DataSourceService(client, DataSourceRef(application_id, index_id, data_source_id))
+            job = latest_job(list_recent_jobs(source, filters))
             return normalize_job(job) if job is not None else None
 
         try:

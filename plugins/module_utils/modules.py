@@ -3,29 +3,26 @@
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The module class every qbusiness.ops module is built on."""
+"""The module class every qbusiness.ops module is built on: a public interface (README, "Development")."""
 
 from __future__ import annotations
 
 from typing import Callable
 from typing import TypeVar
 
-from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 
 T = TypeVar("T")
 
 
 class QBusinessModule(AnsibleAWSModule):
-    """AnsibleAWSModule that names qbusiness.ops (not amazon.aws) in the User-Agent, as community.aws does."""
+    """AnsibleAWSModule with the collection's handling of bad options.
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)
+    Clients for it come from the collection's ``qbusiness_client``, which names qbusiness.ops (not amazon.aws)
+    in the User-Agent, as community.aws does.
+    """
 
     def checked_options(self, check: Callable[[], T]) -> T:
         """``check()``'s result; an OptionError it raises fails the module with its message.
@@ -37,4 +34,4 @@ class QBusinessModule(AnsibleAWSModule):
             return check()
         except OptionError as e:
             message = e.message
-        self.fail_json(msg=message)
+        return self.fail_json(msg=message)  # fail_json exits

@@ -122,42 +122,45 @@ sync_job:
       documents_scanned: 1520
 """
 
+from typing import Any
+from typing import Dict
+
 from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import SYNC_STATES
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_SLEEP
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import DEFAULT_WAIT_TIMEOUT
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import timeout_reason
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_ids
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_wait
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import DATA_SOURCE_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import WAIT_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ENSURE_SYNC_STATE
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import SYNC_STATES
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import timeout_reason
 
 
 def main() -> None:
-    argument_spec = dict(
-        application_id=dict(type="str", required=True),
-        index_id=dict(type="str", required=True),
-        data_source_id=dict(type="str", required=True),
+    spec = argument_spec(
+        INDEX_SPEC, DATA_SOURCE_SPEC, WAIT_SPEC,
         state=dict(type="str", choices=list(SYNC_STATES), default="started"),
         wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
-        wait_sleep=dict(type="int", default=DEFAULT_WAIT_SLEEP),
     )
-    module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
-    ids, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_ids(params), validate_wait(params)))
+    ref, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_data_source(params), validate_wait(params)))
+    ensure_sync = ENSURE_SYNC_STATE[params["state"]]
     try:
         change = ensure_sync(
-            qbusiness_client(module), state=params["state"], check_mode=module.check_mode,
-            wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep, **ids
+            DataSourceService(qbusiness_client(module), ref), check_mode=module.check_mode,
+            wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep,
         )
     except QBusinessError as e:
         module.fail_json_aws_error(e)
 
-    result = dict(changed=change.changed)
+    result: Dict[str, Any] = dict(changed=change.changed)
     if change.execution_id:
         result["execution_id"] = change.execution_id
     if change.job is not None:

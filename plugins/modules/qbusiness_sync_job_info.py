@@ -209,41 +209,35 @@ next_token:
 """
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SYNC_JOB_STATUSES
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import QBusinessError
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import build_list_filters
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import list_sync_jobs
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import newest_first
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import normalize_job
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_ids
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import validate_max_results
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import DATA_SOURCE_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import FILTERS_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
 
 def main() -> None:
-    argument_spec = dict(
-        application_id=dict(type="str", required=True),
-        index_id=dict(type="str", required=True),
-        data_source_id=dict(type="str", required=True),
-        start_time=dict(type="str"),
-        end_time=dict(type="str"),
-        status_filter=dict(type="str", choices=list(SYNC_JOB_STATUSES)),
-        max_results=dict(type="int"),
-        next_token=dict(type="str", no_log=False),
-    )
-    module = QBusinessModule(argument_spec=argument_spec, supports_check_mode=True)
+    spec = argument_spec(INDEX_SPEC, DATA_SOURCE_SPEC, FILTERS_SPEC, max_results=dict(type="int"), next_token=dict(type="str", no_log=False))
+    module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
-    ids, filters, max_results = module.checked_options(
+    ref, filters, max_results = module.checked_options(
         lambda: (
-            validate_ids(params),
+            validate_data_source(params),
             build_list_filters(params["start_time"], params["end_time"], params["status_filter"]),
             validate_max_results(params["max_results"]),
         )
     )
     try:
-        jobs, next_token = list_sync_jobs(
-            qbusiness_client(module), filters=filters, max_results=max_results, next_token=params["next_token"], **ids
+        jobs, next_token = DataSourceService(qbusiness_client(module), ref).list_sync_jobs_and_token(
+            filters, max_results=max_results, next_token=params["next_token"]
         )
     except QBusinessError as e:
         module.fail_json_aws_error(e)

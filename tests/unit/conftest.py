@@ -12,7 +12,7 @@ import qbusiness_emulator  # noqa: F401  pylint: disable=unused-import  # regist
 from qbusiness_emulator import control
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import RETRY_DECORATOR
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import RETRY_DECORATOR
 
 
 @pytest.fixture(name="emulated_client")

@@ -1,4 +1,5 @@
-"""Every operation's happy path (validated against botocore's output shapes), validation and not-found errors."""
+"""The API operations (operations.py): every operation's happy path (checked against botocore's output shapes),
+validation and not-found errors."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.config import Config
+
 from conftest import NO_RETRIES, Harness
 from qbe_shapes import assert_output
 
@@ -41,7 +43,8 @@ def test_every_operation_happy_path(qb: Harness) -> None:
     ids = {"applicationId": app, "indexId": index["indexId"], "dataSourceId": ds["dataSourceId"]}
     got_ds = c.get_data_source(**ids)
     assert_output("GetDataSource", got_ds)
-    assert (got_ds["type"], got_ds["status"], got_ds["configuration"]["bucket"], got_ds["syncSchedule"]) == ("S3", "ACTIVE", "b", "cron(0 * * * ? *)")
+    assert (got_ds["type"], got_ds["status"], got_ds["configuration"]["bucket"], got_ds["syncSchedule"]) == (
+        "S3", "ACTIVE", "b", "cron(0 * * * ? *)")
     listed_ds = c.list_data_sources(applicationId=app, indexId=index["indexId"])
     assert_output("ListDataSources", listed_ds)
     assert [(d["dataSourceId"], d["type"]) for d in listed_ds["dataSources"]] == [(ds["dataSourceId"], "S3")]
@@ -128,20 +131,6 @@ def test_validation_errors(qb: Harness) -> None:
     assert _validation(exc)["fields"][0]["name"] == "displayName"
 
 
-def test_next_token_is_opaque_and_bound_to_the_request(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    qb.ctl.seed_history(**ids, generate={"count": 15})
-    c = qb.client()
-    kw = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
-    token = c.list_data_source_sync_jobs(**kw)["nextToken"]
-    assert not token.isdigit()
-    assert len(c.list_data_source_sync_jobs(**kw, nextToken=token)["history"]) == 5
-    with pytest.raises(c.exceptions.ValidationException):
-        c.list_data_source_sync_jobs(**kw, nextToken=token, statusFilter="FAILED")  # other filters than the first page
-    with pytest.raises(c.exceptions.ValidationException):
-        c.list_data_source_sync_jobs(**kw, nextToken=token[:-3])
-
-
 @pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_data_source", "list_data_sources",
                                        "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job"])
 def test_unknown_resources(qb: Harness, operation: str) -> None:
@@ -159,21 +148,6 @@ def test_unknown_resources(qb: Harness, operation: str) -> None:
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 404
         assert (response["resourceId"], response["resourceType"]) == (UNKNOWN_ID, expected_type[unknown])
         assert UNKNOWN_ID in response["Error"]["Message"]
-
-
-def test_pagination_of_resource_lists(qb: Harness) -> None:
-    c = qb.client()
-    apps = [c.create_application(displayName=f"app{i}")["applicationId"] for i in range(3)]
-    first = c.list_applications(maxResults=2)
-    second = c.list_applications(maxResults=2, nextToken=first["nextToken"])
-    assert [a["applicationId"] for a in first["applications"] + second["applications"]] == apps
-    assert "nextToken" not in second
-    index_id = c.create_index(applicationId=apps[0], displayName="main")["indexId"]
-    for i in range(12):
-        c.create_data_source(applicationId=apps[0], indexId=index_id, displayName=f"ds{i}", configuration={})
-    pages = list(c.get_paginator("list_data_sources").paginate(applicationId=apps[0], indexId=index_id))
-    assert [len(p["dataSources"]) for p in pages] == [10, 2]
-    assert {d["type"] for p in pages for d in p["dataSources"]} == {"CUSTOM"}
 
 
 def test_client_token_is_idempotent(qb: Harness) -> None:

@@ -1,17 +1,20 @@
-"""The CLI: python -m qbusiness_emulator as a subprocess with the demo scenario."""
+"""The CLI: python -m qbusiness_emulator as a subprocess (the demo scenario, refusals, stopping on SIGTERM)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import boto3
+
 from conftest import EMULATOR_DIR
 
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
@@ -38,14 +41,16 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 30.0) -> int:
 
 def test_cli_serves_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file), "--scenario", str(DEMO),
-                             "--log-requests"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file),
+                             "--scenario", str(DEMO), "--log-requests"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
     try:
         port = _wait_for(port_file, proc)
         endpoint = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(endpoint + "/_emulator/health", timeout=5) as answer:
             assert json.loads(answer.read()) == {"status": "ok"}
-        c = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+        c = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="testing",
+                         aws_secret_access_key="testing")
         kw = {"applicationId": APP, "indexId": INDEX}
         assert [d["dataSourceId"] for d in c.list_data_sources(**kw)["dataSources"]] == [HANDBOOK, WIKI, TICKETS]
         pages = c.get_paginator("list_data_source_sync_jobs")
@@ -65,8 +70,8 @@ def test_cli_serves_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_remote_host(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True,
-                            env=_env(), cwd=tmp_path, timeout=30)
+    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--port", "0"], capture_output=True,
+                            text=True, env=_env(), cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert "--allow-remote" in result.stderr
 
@@ -74,7 +79,43 @@ def test_cli_refuses_remote_host(tmp_path: Path) -> None:
 def test_cli_rejects_bad_scenario(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"applications": [{"name": "x", "typo": 1}]}))
-    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--scenario", str(bad)], capture_output=True, text=True,
-                            env=_env(), cwd=tmp_path, timeout=30)
+    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--scenario", str(bad)], capture_output=True,
+                            text=True, env=_env(), cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert "'typo'" in result.stderr
+
+
+def test_cli_stops_on_sigterm_under_load(tmp_path: Path) -> None:
+    """Six real processes, each stopped by SIGTERM while a client is sending requests; none may hang."""
+    for round_number in range(6):
+        port_file = tmp_path / f"port{round_number}"
+        proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+        done = threading.Event()
+        loader: threading.Thread | None = None
+        try:
+            endpoint = f"http://127.0.0.1:{_wait_for(port_file, proc)}"
+
+            def load(url: str = endpoint, done: threading.Event = done) -> None:
+                while not done.is_set():
+                    try:
+                        with urllib.request.urlopen(url + "/_emulator/health", timeout=2) as answer:
+                            answer.read()
+                    except (OSError, http.client.HTTPException):
+                        pass  # the server going away under the request
+
+            loader = threading.Thread(target=load, daemon=True)
+            loader.start()
+            time.sleep(0.01 * round_number)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+            done.set()
+            if loader is not None:
+                loader.join(timeout=5)
+        assert proc.returncode == 0, (round_number, err)
+        assert "qbusiness emulator stopped" in out
+        assert not port_file.exists()

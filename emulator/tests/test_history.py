@@ -1,4 +1,4 @@
-"""ListDataSourceSyncJobs pagination and filters; the sync-job clock (start, phases, outcomes, stop, conflicts)."""
+"""Listing order and pagination (history.py): ListDataSourceSyncJobs pages and filters, the cached order, resource lists, tokens."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ import datetime
 import hashlib
 import random
 import re
-import time
 from typing import Any
 
 import pytest
+
 from conftest import Harness
 from qbe_shapes import assert_output
-
-from qbusiness_emulator import engine
+from qbusiness_emulator import history
+from qbusiness_emulator.clock import now_ms, parse_time
+from qbusiness_emulator.jobs import JobState, NextSync, SyncJob
+from qbusiness_emulator.models import DataSource, ServiceState
+from qbusiness_emulator.scenarios import job_from_spec
 
 UTC = datetime.timezone.utc
 BASE = datetime.datetime(2025, 3, 1, tzinfo=UTC)
@@ -121,140 +124,45 @@ def test_unparseable_time_filter(qb: Harness) -> None:
     assert qb.ctl.requests()[-1]["params"]["startTime"] == "yesterday"
 
 
-def _poll_statuses(c: Any, ids: dict[str, str], execution_id: str, until: set[str], timeout: float = 10.0) -> list[dict[str, Any]]:
-    """Poll the job every 30 ms until its status is in ``until``; returns every observation."""
-    seen: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        answer = c.list_data_source_sync_jobs(**_kw(ids))
-        assert_output("ListDataSourceSyncJobs", answer)
-        job = next(j for j in answer["history"] if j["executionId"] == execution_id)
-        seen.append(job)
-        if job["status"] in until:
-            return seen
-        time.sleep(0.03)
-    raise AssertionError(f"job never reached {until}: {[j['status'] for j in seen]}")
-
-
-def _phases(seen: list[dict[str, Any]]) -> list[str]:
-    phases: list[str] = []
-    for job in seen:
-        if not phases or phases[-1] != job["status"]:
-            phases.append(job["status"])
-    return phases
-
-
-def test_clock_runs_start_to_success(qb: Harness) -> None:
+def test_next_token_is_opaque_and_bound_to_the_request(qb: Harness) -> None:
     ids = qb.make_data_source()
-    metrics = {"documents_added": 40, "documents_deleted": 2, "documents_failed": 0, "documents_modified": 8, "documents_scanned": 1000}
-    qb.ctl.set_next_sync(**ids, syncing_seconds=0.5, indexing_seconds=0.3, metrics=metrics)
+    qb.ctl.seed_history(**ids, generate={"count": 15})
     c = qb.client()
-    before = datetime.datetime.now(UTC)
-    execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    seen = _poll_statuses(c, ids, execution_id, {"SUCCEEDED"})
-    assert _phases(seen) == ["SYNCING", "SYNCING_INDEXING", "SUCCEEDED"]
-    scanned = [int(j["metrics"]["documentsScanned"]) for j in seen if j["status"] == "SYNCING"]
-    assert scanned == sorted(scanned) and scanned[-1] > scanned[0]
-    assert all("endTime" not in j for j in seen[:-1])
-    final = seen[-1]
-    assert final["metrics"] == {"documentsAdded": "40", "documentsDeleted": "2", "documentsFailed": "0", "documentsModified": "8",
-                                "documentsScanned": "1000"}
-    assert final["startTime"] >= before - datetime.timedelta(milliseconds=5)
-    assert (final["endTime"] - final["startTime"]).total_seconds() == pytest.approx(0.8, abs=0.002)
-    assert "error" not in final
-
-    # the choice applied to one Start only: the next one runs with the defaults (SUCCEEDED after 2 s + 1 s)
-    second = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    assert c.list_data_source_sync_jobs(**_kw(ids), maxResults=1)["history"][0]["executionId"] == second
-    assert c.list_data_source_sync_jobs(**_kw(ids), maxResults=1)["history"][0]["status"] == "SYNCING"
+    kw = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
+    token = c.list_data_source_sync_jobs(**kw)["nextToken"]
+    assert not token.isdigit()
+    assert len(c.list_data_source_sync_jobs(**kw, nextToken=token)["history"]) == 5
+    with pytest.raises(c.exceptions.ValidationException):
+        c.list_data_source_sync_jobs(**kw, nextToken=token, statusFilter="FAILED")  # other filters than the first page
+    with pytest.raises(c.exceptions.ValidationException):
+        c.list_data_source_sync_jobs(**kw, nextToken=token[:-3])
 
 
-def test_failed_outcome_carries_error(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    qb.ctl.set_next_sync(**ids, outcome="FAILED", syncing_seconds=0.1, indexing_seconds=0.1,
-                         error={"error_code": "InvalidRequest", "error_message": "Bad credentials"}, data_source_error_code="AUTH_FAILED")
+def test_pagination_of_resource_lists(qb: Harness) -> None:
     c = qb.client()
-    execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    final = _poll_statuses(c, ids, execution_id, {"FAILED", "SUCCEEDED", "INCOMPLETE"})[-1]
-    assert final["status"] == "FAILED"
-    assert final["error"] == {"errorCode": "InvalidRequest", "errorMessage": "Bad credentials"}
-    assert final["dataSourceErrorCode"] == "AUTH_FAILED"
-    assert "endTime" in final
-
-
-def test_incomplete_outcome(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    qb.ctl.set_next_sync(**ids, outcome="INCOMPLETE", syncing_seconds=0, indexing_seconds=0)
-    c = qb.client()
-    execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    final = _poll_statuses(c, ids, execution_id, {"INCOMPLETE"})[-1]
-    assert int(final["metrics"]["documentsFailed"]) > 0 and "error" not in final
-
-
-def test_stop_goes_stopping_then_aborted(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    qb.ctl.set_next_sync(**ids, never_ends=True, stopping_seconds=0.3)
-    c = qb.client()
-    execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    time.sleep(0.1)
-    c.stop_data_source_sync_job(**_kw(ids))
-    seen = _poll_statuses(c, ids, execution_id, {"ABORTED"})
-    assert _phases(seen) == ["STOPPING", "ABORTED"]
-    assert "endTime" in seen[-1] and "endTime" not in seen[0]
-    assert seen[-1]["metrics"] == seen[0]["metrics"]  # frozen when the stop arrived
-    with pytest.raises(c.exceptions.ConflictException) as exc:
-        c.stop_data_source_sync_job(**_kw(ids))  # nothing in progress any more
-    assert exc.value.response["resourceId"] == ids["data_source_id"]
-    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-
-
-def test_start_while_running_conflicts(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    c = qb.client()
-    c.start_data_source_sync_job(**_kw(ids))
-    with pytest.raises(c.exceptions.ConflictException) as exc:
-        c.start_data_source_sync_job(**_kw(ids))
-    response = exc.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    assert (response["resourceId"], response["resourceType"]) == (ids["data_source_id"], "DataSource")
-    assert len(c.list_data_source_sync_jobs(**_kw(ids))["history"]) == 1
-
-
-def test_seeded_in_progress_job_blocks_start_and_can_be_stopped(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    (execution_id,) = qb.ctl.seed_history(**ids, jobs=[{"status": "SYNCING_INDEXING", "start_time": "now-60"}])
-    c = qb.client()
-    with pytest.raises(c.exceptions.ConflictException):
-        c.start_data_source_sync_job(**_kw(ids))
-    c.stop_data_source_sync_job(**_kw(ids))
-    assert c.list_data_source_sync_jobs(**_kw(ids))["history"][0]["status"] == "STOPPING"
-
-
-def test_never_ends_keeps_syncing(qb: Harness) -> None:
-    ids = qb.make_data_source()
-    qb.ctl.set_next_sync(**ids, never_ends=True, syncing_seconds=0.05, indexing_seconds=0.05)
-    c = qb.client()
-    execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
-    first = c.list_data_source_sync_jobs(**_kw(ids))["history"][0]
-    time.sleep(0.4)
-    later = c.list_data_source_sync_jobs(**_kw(ids))["history"][0]
-    assert first["executionId"] == later["executionId"] == execution_id
-    assert first["status"] == later["status"] == "SYNCING"
-    assert int(later["metrics"]["documentsScanned"]) > int(first["metrics"]["documentsScanned"])
-    with pytest.raises(c.exceptions.ConflictException):
-        c.start_data_source_sync_job(**_kw(ids))
+    apps = [c.create_application(displayName=f"app{i}")["applicationId"] for i in range(3)]
+    first = c.list_applications(maxResults=2)
+    second = c.list_applications(maxResults=2, nextToken=first["nextToken"])
+    assert [a["applicationId"] for a in first["applications"] + second["applications"]] == apps
+    assert "nextToken" not in second
+    index_id = c.create_index(applicationId=apps[0], displayName="main")["indexId"]
+    for i in range(12):
+        c.create_data_source(applicationId=apps[0], indexId=index_id, displayName=f"ds{i}", configuration={})
+    pages = list(c.get_paginator("list_data_sources").paginate(applicationId=apps[0], indexId=index_id))
+    assert [len(p["dataSources"]) for p in pages] == [10, 2]
+    assert {d["type"] for p in pages for d in p["dataSources"]} == {"CUSTOM"}
 
 
 def _count_state_at(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count SyncJob.state_at calls (in this process, so the server thread's too)."""
     calls = [0]
-    original = engine.SyncJob.state_at
+    original = SyncJob.state_at
 
-    def counting(self: engine.SyncJob, at_ms: int) -> engine.JobState:
+    def counting(self: SyncJob, at_ms: int) -> JobState:
         calls[0] += 1
         return original(self, at_ms)
 
-    monkeypatch.setattr(engine.SyncJob, "state_at", counting)
+    monkeypatch.setattr(SyncJob, "state_at", counting)
     return calls
 
 
@@ -308,12 +216,12 @@ def test_listing_follows_history_changes(qb: Harness) -> None:
     assert c.list_data_source_sync_jobs(**_kw(ids), maxResults=1)["history"][0]["executionId"] == replaced[-1]
 
 
-def _reference_listing(state: engine.ServiceState, ds: engine.DataSource, query: dict[str, str],
+def _reference_listing(state: ServiceState, ds: DataSource, query: dict[str, str],
                        options: dict[str, Any]) -> tuple[list[str], str | None]:
     """The listing as computed before the order was cached: evaluate, filter, sort all, then paginate."""
-    at = engine.now_ms()
-    start = engine.parse_time(query["startTime"]) if "startTime" in query else None
-    end = engine.parse_time(query["endTime"]) if "endTime" in query else None
+    at = now_ms()
+    start = parse_time(query["startTime"]) if "startTime" in query else None
+    end = parse_time(query["endTime"]) if "endTime" in query else None
     status_filter = query.get("syncStatus")
     selected = []
     for job in ds.jobs:
@@ -331,8 +239,8 @@ def _reference_listing(state: engine.ServiceState, ds: engine.DataSource, query:
         selected.sort(key=lambda js: (js[0].start_ms, js[0].seq), reverse=(order != "oldest_first"))
     scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
     size = int(query.get("maxResults", "10"))
-    page, token = state._paginate(selected, lambda js: js[0].seq, size, query.get("nextToken"), scope,
-                                  repeat_token=bool(options.get("repeat_next_token")))
+    page, token = history.paginate(history.snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq,
+                                   repeat_token=bool(options.get("repeat_next_token")))
     return [job.execution_id for job, _ in page], token
 
 
@@ -340,7 +248,7 @@ def _reference_listing(state: engine.ServiceState, ds: engine.DataSource, query:
 def test_cached_listing_matches_full_sort(seed: int) -> None:
     """Pages, order, tie-breaks, bounds, snapshot caps and tokens are those of evaluating and sorting everything."""
     rng = random.Random(seed)
-    state = engine.ServiceState("us-east-1", "123456789012")
+    state = ServiceState("us-east-1", "123456789012")
     app = state.add_application("a")
     idx = state.add_index(app.application_id, "i")
     ds = state.add_data_source(app.application_id, idx.index_id, "d")
@@ -354,7 +262,7 @@ def test_cached_listing_matches_full_sort(seed: int) -> None:
 
     seed_some(rng.randrange(60, 140))
     for _ in range(25):
-        order = rng.choice(engine.HISTORY_ORDERS)
+        order = rng.choice(history.HISTORY_ORDERS)
         options = {"history_order": order, "order_seed": rng.choice([None, 1, 2]), "repeat_next_token": rng.random() < 0.2}
         query = {"maxResults": str(rng.randint(1, 10))}
         if rng.random() < 0.4:
@@ -365,7 +273,7 @@ def test_cached_listing_matches_full_sort(seed: int) -> None:
             query["syncStatus"] = rng.choice(["SUCCEEDED", "FAILED", "INCOMPLETE"])
         for page_number in range(60):
             expected = _reference_listing(state, ds, query, options)
-            answer = state.list_data_source_sync_jobs(path, query, {}, options)
+            answer = state.call("ListDataSourceSyncJobs", path, query, {}, options)
             assert ([j["executionId"] for j in answer["history"]], answer.get("nextToken")) == expected, (seed, order, query, page_number)
             if not answer.get("nextToken") or answer["nextToken"] == query.get("nextToken"):
                 break
@@ -374,7 +282,7 @@ def test_cached_listing_matches_full_sort(seed: int) -> None:
             if rng.random() < 0.15:
                 seed_some(rng.randrange(1, 4))
             if rng.random() < 0.1:
-                ds.next_plan = engine.SyncPlan(syncing_seconds=0, indexing_seconds=0)
+                ds.next_sync = NextSync(syncing_seconds=0, indexing_seconds=0)
                 state.call("StartDataSourceSyncJob", path, {}, {}, {})
         if rng.random() < 0.1:
             state.seed_jobs(ds, [{"status": "SUCCEEDED", "start_time": t} for t in times[:3]], replace=True)
@@ -382,14 +290,14 @@ def test_cached_listing_matches_full_sort(seed: int) -> None:
 
 def test_cached_order_notices_jobs_changed_directly() -> None:
     """Code that appends to or replaces ``DataSource.jobs`` without touch_history() still gets a fresh order."""
-    state = engine.ServiceState("us-east-1", "123456789012")
+    state = ServiceState("us-east-1", "123456789012")
     app = state.add_application("a")
     idx = state.add_index(app.application_id, "i")
     ds = state.add_data_source(app.application_id, idx.index_id, "d")
     state.seed_jobs(ds, generate={"count": 3})
     first = ds.history_order("newest_first", None)
     assert ds.history_order("newest_first", None) is first and ds.history_order("shuffled", 1) is not first
-    extra = engine.job_from_spec({"status": "SUCCEEDED", "start_time": "now"}, state.next_seq(), "job")
+    extra = job_from_spec({"status": "SUCCEEDED", "start_time": "now"}, state.next_seq(), "job")
     ds.jobs.append(extra)
     assert ds.history_order("newest_first", None).jobs[0] is extra
     ds.jobs = [extra]

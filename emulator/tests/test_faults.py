@@ -1,7 +1,8 @@
-"""Injected faults: throttling, server errors, dropped connections, latency, history order, a repeated nextToken."""
+"""Injected faults (faults.py): throttling, server errors, dropped connections, latency, history order, a repeated nextToken."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 import urllib.error
 from typing import Any
@@ -10,9 +11,9 @@ import boto3
 import botocore.exceptions
 import pytest
 from moto import mock_aws
-from conftest import NO_RETRIES, Harness, http_error
 
-from qbusiness_emulator import control, engine
+from conftest import NO_RETRIES, Harness, http_error
+from qbusiness_emulator import control, faults
 
 
 def _kw(ids: dict[str, str]) -> dict[str, str]:
@@ -82,10 +83,8 @@ def test_seed_makes_draws_repeatable(qb: Harness) -> None:
         qb.ctl.set_faults(throttle_rate=0.5, seed=42)
         qb.ctl.clear_requests()
         for _ in range(12):
-            try:
+            with contextlib.suppress(c.exceptions.ThrottlingException):
                 c.list_applications()
-            except c.exceptions.ThrottlingException:
-                pass
         outcomes.append([r["fault"] for r in qb.ctl.requests()])
     assert outcomes[0] == outcomes[1]
     assert set(outcomes[0]) == {None, "throttle"}
@@ -203,18 +202,18 @@ def test_drop_connection_rate_is_validated_over_http(server: Harness) -> None:
 
 def test_fault_draw_order() -> None:
     """Denied key (no draw), then dropped connection, then throttle, then server error; the first that fires wins."""
-    runtime = engine.Runtime()
-    runtime.set_faults({"drop_connection_rate": 1.0, "throttle_rate": 1.0, "server_error_rate": 1.0, "denied_access_keys": ["AKIADENIED"]})
+    runtime = faults.FaultInjector()
+    runtime.configure({"drop_connection_rate": 1.0, "throttle_rate": 1.0, "server_error_rate": 1.0, "denied_access_keys": ["AKIADENIED"]})
     assert (runtime.decide("ListApplications", "AKIADENIED").fault, runtime.decide("ListApplications", "AKIAOTHER").fault) == (
         "access_denied", "connection_dropped")
     assert runtime.decide("ListApplications").status == 0
-    runtime.set_faults({"drop_connection_rate": 0.5, "throttle_rate": 0.5, "seed": 11})
+    runtime.configure({"drop_connection_rate": 0.5, "throttle_rate": 0.5, "seed": 11})
     mixed = [runtime.decide("ListApplications").fault for _ in range(40)]
     assert {"connection_dropped", "throttle", None} <= set(mixed)
     # A drop rate of 0 makes no draw: throttle draws are the same as without the key.
     seen = []
     for spec in ({"throttle_rate": 0.5, "seed": 5}, {"throttle_rate": 0.5, "seed": 5, "drop_connection_rate": 0}):
-        runtime.set_faults(spec)
+        runtime.configure(spec)
         seen.append([runtime.decide("ListApplications").fault for _ in range(20)])
     assert seen[0] == seen[1]
 

@@ -10,12 +10,22 @@ import pytest
 from botocore.exceptions import ClientError
 from qbusiness_emulator import control
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_control import ensure_sync
-from ansible_collections.qbusiness.ops.plugins.module_utils.sync_jobs import SyncConflict
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import SyncConflict
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ensure_sync_started
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ensure_sync_stopped
+
 
 APP = "cdcdcdcd-0000-4000-8000-000000000001"
+
+
 INDEX = "cdcdcdcd-0000-4000-8000-000000000002"
+
+
 DS = "cdcdcdcd-0000-4000-8000-000000000003"
+
+
 IDS = dict(application_id=APP, index_id=INDEX, data_source_id=DS)
 
 
@@ -32,28 +42,32 @@ def _operations():
     return [r["operation"] for r in control.requests()]
 
 
+def _source(client):
+    return DataSourceService(client, DataSourceRef(**IDS))
+
+
 def test_start_then_start_again_is_idempotent(client):
     control.set_next_sync(APP, INDEX, DS, syncing_seconds=30)
-    first = ensure_sync(client, state="started", **IDS)
-    second = ensure_sync(client, state="started", **IDS)
+    first = ensure_sync_started(_source(client))
+    second = ensure_sync_started(_source(client))
     assert first.changed and first.job["executionId"] == first.execution_id and first.job["status"] == "SYNCING"
     assert not second.changed and second.execution_id == first.execution_id
     assert _operations().count("StartDataSourceSyncJob") == 1
 
 
 def test_check_mode_sends_no_start_or_stop(client):
-    assert ensure_sync(client, state="started", check_mode=True, **IDS).changed
-    assert not ensure_sync(client, state="stopped", check_mode=True, **IDS).changed
+    assert ensure_sync_started(_source(client), check_mode=True).changed
+    assert not ensure_sync_stopped(_source(client), check_mode=True).changed
     control.set_next_sync(APP, INDEX, DS, never_ends=True)
     control.start_sync(APP, INDEX, DS)
-    stop = ensure_sync(client, state="stopped", check_mode=True, **IDS)
+    stop = ensure_sync_stopped(_source(client), check_mode=True)
     assert stop.changed and stop.job["status"] == "SYNCING"
     assert set(_operations()) == {"ListDataSourceSyncJobs"}
 
 
 def test_wait_returns_a_failed_job_without_raising(client):
     control.set_next_sync(APP, INDEX, DS, outcome="FAILED", syncing_seconds=0.3, indexing_seconds=0.2)
-    change = ensure_sync(client, state="started", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    change = ensure_sync_started(_source(client), wait=True, wait_timeout=30, wait_sleep=1)
     assert change.changed and not change.timed_out
     assert change.job["status"] == "FAILED"
 
@@ -61,9 +75,9 @@ def test_wait_returns_a_failed_job_without_raising(client):
 def test_stop_then_stop_again_then_wait_for_aborted(client):
     control.set_next_sync(APP, INDEX, DS, never_ends=True, stopping_seconds=0.5)
     started = control.start_sync(APP, INDEX, DS)["execution_id"]
-    stop = ensure_sync(client, state="stopped", **IDS)
-    again = ensure_sync(client, state="stopped", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
-    idle = ensure_sync(client, state="stopped", **IDS)
+    stop = ensure_sync_stopped(_source(client))
+    again = ensure_sync_stopped(_source(client), wait=True, wait_timeout=30, wait_sleep=1)
+    idle = ensure_sync_stopped(_source(client))
     assert stop.changed and stop.execution_id == started and stop.job["status"] == "STOPPING"
     assert not again.changed and again.job["status"] == "ABORTED"
     assert not idle.changed and idle.execution_id is None and idle.job is None
@@ -73,8 +87,8 @@ def test_stop_then_stop_again_then_wait_for_aborted(client):
 def test_wait_times_out(client):
     control.set_next_sync(APP, INDEX, DS, never_ends=True)
     clock = [0.0]
-    change = ensure_sync(
-        client, state="started", wait=True, wait_timeout=4, wait_sleep=3, **IDS,
+    change = ensure_sync_started(
+        _source(client), wait=True, wait_timeout=4, wait_sleep=3,
         monotonic=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
     )
     assert change.changed and change.timed_out and change.job["status"] == "SYNCING"
@@ -92,7 +106,7 @@ def test_a_sync_started_elsewhere_between_read_and_start_is_not_an_error(client,
 
     monkeypatch.setattr(client.client, "start_data_source_sync_job", start_after_someone_else)
     monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)  # drop the wrapper's cached method
-    change = ensure_sync(client, state="started", **IDS)
+    change = ensure_sync_started(_source(client))
     assert not change.changed
     assert change.job["status"] == "SYNCING" and change.execution_id == change.job["executionId"]
     assert [r["status_code"] for r in control.requests() if r["operation"] == "StartDataSourceSyncJob"] == [409]
@@ -108,7 +122,7 @@ def test_after_a_race_wait_still_waits_for_the_running_sync(client, monkeypatch)
 
     monkeypatch.setattr(client.client, "start_data_source_sync_job", start_after_someone_else)
     monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)
-    change = ensure_sync(client, state="started", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    change = ensure_sync_started(_source(client), wait=True, wait_timeout=30, wait_sleep=1)
     assert not change.changed and not change.timed_out
     assert change.job["status"] == "SUCCEEDED"
 
@@ -122,16 +136,16 @@ def test_a_conflict_with_nothing_running_is_an_error(client, monkeypatch):
     monkeypatch.setattr(client.client, "start_data_source_sync_job", conflict)
     monkeypatch.delattr(client, "start_data_source_sync_job", raising=False)
     with pytest.raises(SyncConflict) as err:
-        ensure_sync(client, state="started", **IDS)
+        ensure_sync_started(_source(client))
     assert "Data source is being updated" in str(err.value)
 
 
 def test_started_waits_out_a_stopping_sync_then_starts(client):
     control.set_next_sync(APP, INDEX, DS, never_ends=True, stopping_seconds=1.5)
     stopping = control.start_sync(APP, INDEX, DS)["execution_id"]
-    ensure_sync(client, state="stopped", **IDS)
+    ensure_sync_stopped(_source(client))
     control.set_next_sync(APP, INDEX, DS, syncing_seconds=30)
-    change = ensure_sync(client, state="started", wait_timeout=30, wait_sleep=1, **IDS)
+    change = ensure_sync_started(_source(client), wait_timeout=30, wait_sleep=1)
     assert change.changed and change.execution_id != stopping and change.job["status"] == "SYNCING"
 
 
@@ -148,7 +162,7 @@ def test_a_start_filter_that_hides_running_jobs_falls_back_to_whole_reads(client
     monkeypatch.setattr(client.client, "list_data_source_sync_jobs", filter_hides_running_jobs)
     monkeypatch.delattr(client, "list_data_source_sync_jobs", raising=False)
     control.set_next_sync(APP, INDEX, DS, syncing_seconds=1, indexing_seconds=0.5)
-    change = ensure_sync(client, state="started", wait=True, wait_timeout=20, wait_sleep=1, **IDS)
+    change = ensure_sync_started(_source(client), wait=True, wait_timeout=20, wait_sleep=1)
     assert change.changed and not change.timed_out and change.job["status"] == "SUCCEEDED"
 
 
@@ -164,7 +178,7 @@ def test_a_sync_that_ends_between_read_and_stop_is_not_an_error(client, monkeypa
 
     monkeypatch.setattr(client.client, "stop_data_source_sync_job", stop_after_another_stop)
     monkeypatch.delattr(client, "stop_data_source_sync_job", raising=False)
-    change = ensure_sync(client, state="stopped", **IDS)
+    change = ensure_sync_stopped(_source(client))
     assert not change.changed
     assert [r["status_code"] for r in control.requests() if r["operation"] == "StopDataSourceSyncJob"] == [200, 409]
 
@@ -174,7 +188,7 @@ def test_following_a_job_reads_from_it_on_not_the_whole_history(client):
     control.seed_history(APP, INDEX, DS, generate={"count": 56, "status": "SUCCEEDED", "interval_seconds": 3600})
     control.set_next_sync(APP, INDEX, DS, syncing_seconds=1.5, indexing_seconds=0.5)
     control.clear_requests()
-    change = ensure_sync(client, state="started", wait=True, wait_timeout=30, wait_sleep=1, **IDS)
+    change = ensure_sync_started(_source(client), wait=True, wait_timeout=30, wait_sleep=1)
     pages = [r["params"] for r in control.requests() if r["operation"] == "ListDataSourceSyncJobs"]
     assert change.job["status"] == "SUCCEEDED"
     assert all("startTime" in page for page in pages)

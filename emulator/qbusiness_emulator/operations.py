@@ -1,0 +1,278 @@
+"""The API operations: one function each, registered with its HTTP method and path in :data:`OPERATIONS`.
+
+Each takes wire-level inputs (path parameters, first query values as strings, the parsed JSON body, and
+``options`` from the faults) and returns a wire-level answer (a camelCase dict) or raises a ServiceError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .clock import SYNC_STATUSES, now_ms, parse_time, to_epoch_seconds
+from .exceptions import ConflictException
+from .history import page_size, paginate, snapshot
+from .jobs import NextSync, SyncJob, plausible_metrics
+from .validation import FieldChecks, new_id
+
+if TYPE_CHECKING:
+    from .models import Application, ServiceState
+
+PathParams = dict[str, str]
+Query = dict[str, str]
+Body = dict[str, Any]
+Handler = Callable[["ServiceState", PathParams, Query, Body, dict[str, Any]], dict[str, Any]]
+
+_DS = "/applications/{applicationId}/indices/{indexId}/datasources"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An API operation: its name, HTTP method, URI template (from the service model) and handler."""
+
+    name: str
+    method: str
+    path: str
+    handler: Handler
+
+
+# Name -> operation, in the order the service model lists them.
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(name: str, method: str, path: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of an operation."""
+
+    def register(handler: Handler) -> Handler:
+        OPERATIONS[name] = Operation(name, method, path, handler)
+        return handler
+
+    return register
+
+
+@operation("CreateApplication", "POST", "/applications")
+def create_application(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """CreateApplication."""
+    checks = FieldChecks()
+    checks.name("displayName", body.get("displayName"))
+    checks.optional_str("description", body.get("description"), 1000)
+    checks.optional_str("roleArn", body.get("roleArn"), 1284)
+    identity = body.get("identityType")
+    checks.enum("identityType", identity, ("AWS_IAM_IDP_SAML", "AWS_IAM_IDP_OIDC", "AWS_IAM_IDC", "AWS_QUICKSIGHT_IDP", "ANONYMOUS"))
+    checks.raise_if_any()
+
+    def create() -> dict[str, Any]:
+        app = state.add_application(body["displayName"], description=body.get("description"), role_arn=body.get("roleArn"),
+                                    identity_type=identity)
+        return {"applicationId": app.application_id, "applicationArn": app.arn}
+    return state.idempotent(("app",), body, create)
+
+
+def _application_wire(app: Application, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"displayName": app.display_name, "applicationId": app.application_id,
+                           "createdAt": to_epoch_seconds(app.created_ms), "updatedAt": to_epoch_seconds(app.created_ms),
+                           "status": "ACTIVE"}
+    if app.identity_type:
+        out["identityType"] = app.identity_type
+    if full:
+        out["applicationArn"] = app.arn
+        if app.description is not None:
+            out["description"] = app.description
+        if app.role_arn is not None:
+            out["roleArn"] = app.role_arn
+    return out
+
+
+def _with_token(out: dict[str, Any], token: str | None) -> dict[str, Any]:
+    if token:
+        out["nextToken"] = token
+    return out
+
+
+@operation("GetApplication", "GET", "/applications/{applicationId}")
+def get_application(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """GetApplication."""
+    FieldChecks.of_path(path).raise_if_any()
+    return _application_wire(state.application(path["applicationId"]), full=True)
+
+
+@operation("ListApplications", "GET", "/applications")
+def list_applications(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """ListApplications (creation order)."""
+    checks = FieldChecks()
+    size = page_size("ListApplications", query, checks)
+    checks.raise_if_any()
+    page, token = paginate(snapshot(list(state.applications.values()), lambda a: a.seq), size, query.get("nextToken"),
+                           ["ListApplications"], state.last_seq)
+    return _with_token({"applications": [_application_wire(a, full=False) for a in page]}, token)
+
+
+@operation("CreateIndex", "POST", "/applications/{applicationId}/indices")
+def create_index(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """CreateIndex."""
+    checks = FieldChecks.of_path(path)
+    checks.name("displayName", body.get("displayName"))
+    checks.optional_str("description", body.get("description"), 1000)
+    index_type = body.get("type")
+    checks.enum("type", index_type, ("ENTERPRISE", "STARTER"))
+    checks.raise_if_any()
+    state.application(path["applicationId"])
+
+    def create() -> dict[str, Any]:
+        idx = state.add_index(path["applicationId"], body["displayName"], description=body.get("description"), index_type=index_type)
+        return {"indexId": idx.index_id, "indexArn": idx.arn}
+    return state.idempotent(("index", path["applicationId"]), body, create)
+
+
+@operation("ListIndices", "GET", "/applications/{applicationId}/indices")
+def list_indices(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """ListIndices (creation order)."""
+    checks = FieldChecks.of_path(path)
+    size = page_size("ListIndices", query, checks)
+    checks.raise_if_any()
+    app = state.application(path["applicationId"])
+    page, token = paginate(snapshot(list(app.indices.values()), lambda i: i.seq), size, query.get("nextToken"),
+                           ["ListIndices", app.application_id], state.last_seq)
+    return _with_token({"indices": [{"displayName": i.display_name, "indexId": i.index_id, "createdAt": to_epoch_seconds(i.created_ms),
+                                     "updatedAt": to_epoch_seconds(i.created_ms), "status": "ACTIVE"} for i in page]}, token)
+
+
+@operation("CreateDataSource", "POST", _DS)
+def create_data_source(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """CreateDataSource; the data source type is configuration['type'] (CUSTOM when absent)."""
+    checks = FieldChecks.of_path(path)
+    checks.name("displayName", body.get("displayName"))
+    configuration = body.get("configuration")
+    if not isinstance(configuration, dict):
+        checks.fail("configuration", "Value null at 'configuration' failed to satisfy constraint: Member must not be null")
+    checks.optional_str("description", body.get("description"), 1000)
+    checks.optional_str("roleArn", body.get("roleArn"), 1284)
+    checks.optional_str("syncSchedule", body.get("syncSchedule"), 998)
+    checks.raise_if_any()
+    state.index(path["applicationId"], path["indexId"])
+    assert isinstance(configuration, dict)
+    ds_type = configuration.get("type")
+    ds_type = ds_type if isinstance(ds_type, str) and ds_type else "CUSTOM"
+
+    def create() -> dict[str, Any]:
+        ds = state.add_data_source(path["applicationId"], path["indexId"], body["displayName"], ds_type=ds_type,
+                                   configuration=configuration, description=body.get("description"), role_arn=body.get("roleArn"),
+                                   sync_schedule=body.get("syncSchedule"))
+        return {"dataSourceId": ds.data_source_id, "dataSourceArn": ds.arn}
+    return state.idempotent(("ds", path["applicationId"], path["indexId"]), body, create)
+
+
+@operation("GetDataSource", "GET", _DS + "/{dataSourceId}")
+def get_data_source(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """GetDataSource."""
+    FieldChecks.of_path(path).raise_if_any()
+    ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    out: dict[str, Any] = {
+        "applicationId": ds.application_id, "indexId": ds.index_id, "dataSourceId": ds.data_source_id, "dataSourceArn": ds.arn,
+        "displayName": ds.display_name, "type": ds.type, "configuration": ds.configuration,
+        "createdAt": to_epoch_seconds(ds.created_ms), "updatedAt": to_epoch_seconds(ds.created_ms), "status": "ACTIVE",
+    }
+    for key, value in (("description", ds.description), ("roleArn", ds.role_arn), ("syncSchedule", ds.sync_schedule)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+@operation("ListDataSources", "GET", _DS)
+def list_data_sources(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """ListDataSources (creation order)."""
+    checks = FieldChecks.of_path(path)
+    size = page_size("ListDataSources", query, checks)
+    checks.raise_if_any()
+    idx = state.index(path["applicationId"], path["indexId"])
+    page, token = paginate(snapshot(list(idx.data_sources.values()), lambda d: d.seq), size, query.get("nextToken"),
+                           ["ListDataSources", idx.application_id, idx.index_id], state.last_seq)
+    return _with_token({"dataSources": [{"displayName": d.display_name, "dataSourceId": d.data_source_id, "type": d.type,
+                                         "createdAt": to_epoch_seconds(d.created_ms), "updatedAt": to_epoch_seconds(d.created_ms),
+                                         "status": "ACTIVE"} for d in page]}, token)
+
+
+@operation("DeleteDataSource", "DELETE", _DS + "/{dataSourceId}")
+def delete_data_source(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """DeleteDataSource: removed at once, even with a job in progress."""
+    FieldChecks.of_path(path).raise_if_any()
+    ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    del state.index(ds.application_id, ds.index_id).data_sources[ds.data_source_id]
+    return {}
+
+
+@operation("StartDataSourceSyncJob", "POST", _DS + "/{dataSourceId}/startsync")
+def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """StartDataSourceSyncJob: ConflictException while a job is SYNCING, SYNCING_INDEXING or STOPPING."""
+    FieldChecks.of_path(path).raise_if_any()
+    ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    at = now_ms()
+    running = ds.jobs_in_progress(at)
+    if running:
+        raise ConflictException(f"Data source {ds.data_source_id} already has a sync job in progress "
+                                f"(execution {running[-1].execution_id})", ds.data_source_id, "DataSource")
+    run = ds.next_sync or NextSync()
+    ds.next_sync = None
+    execution_id = new_id()
+    metrics = dict(run.metrics) if run.metrics is not None else plausible_metrics(execution_id, run.outcome)
+    ds.jobs.append(SyncJob(execution_id=execution_id, start_ms=at, seq=state.next_seq(), next_sync=run, metrics=metrics,
+                           stopping_seconds=run.stopping_seconds))
+    ds.touch_history()
+    return {"executionId": execution_id}
+
+
+@operation("StopDataSourceSyncJob", "POST", _DS + "/{dataSourceId}/stopsync")
+def stop_data_source_sync_job(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """StopDataSourceSyncJob: running jobs go STOPPING, then ABORTED; ConflictException when none is in progress."""
+    FieldChecks.of_path(path).raise_if_any()
+    ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    at = now_ms()
+    in_progress = ds.jobs_in_progress(at)
+    if not in_progress:
+        raise ConflictException(f"Data source {ds.data_source_id} has no sync job in progress", ds.data_source_id, "DataSource")
+    for job in in_progress:
+        # Jobs already STOPPING keep their course; a seeded job stops with its seeded metrics.
+        if job.stop_ms is None and job.state_at(at).status != "STOPPING":
+            job.stop_ms = at
+    return {}
+
+
+@operation("ListDataSourceSyncJobs", "GET", _DS + "/{dataSourceId}/syncjobs")
+def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """ListDataSourceSyncJobs with server-side filters and the ordering chosen in ``options``.
+
+    options: history_order ('newest_first'|'oldest_first'|'shuffled'), order_seed, repeat_next_token.
+    Filters: syncStatus on the current status; startTime <= job.startTime <= endTime (inclusive).
+    """
+    checks = FieldChecks.of_path(path)
+    size = page_size("ListDataSourceSyncJobs", query, checks)
+    bounds: dict[str, int | None] = {"startTime": None, "endTime": None}
+    for name in bounds:
+        raw = query.get(name)
+        if raw is not None:
+            try:
+                bounds[name] = parse_time(raw)
+            except ValueError:
+                checks.fail(name, f"Value '{raw}' at '{name}' could not be parsed as a timestamp", "CANNOT_PARSE")
+    status_filter = query.get("syncStatus")
+    if status_filter is not None and status_filter not in SYNC_STATUSES:
+        checks.fail("statusFilter", f"Value '{status_filter}' at 'statusFilter' failed to satisfy constraint: "
+                    f"Member must satisfy enum value set: [{', '.join(SYNC_STATUSES)}]")
+    checks.raise_if_any()
+    ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    at = now_ms()
+    start, end = bounds["startTime"], bounds["endTime"]
+    ordered = ds.history_order(options.get("history_order", "newest_first"), options.get("order_seed"))
+    scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
+    if status_filter is None:
+        # Only the page's jobs are evaluated against the clock.
+        page, token = paginate(ordered.window(start, end), size, query.get("nextToken"), scope, state.last_seq,
+                               bool(options.get("repeat_next_token")))
+        return _with_token({"history": [job.wire(job.state_at(at)) for job in page]}, token)
+    # The filter is on the status at request time, so every candidate is evaluated.
+    jobs, lo, hi = ordered.span(start, end)
+    selected = [(job, job_state) for job in jobs[lo:hi] for job_state in (job.state_at(at),) if job_state.status == status_filter]
+    picked, token = paginate(snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq,
+                             bool(options.get("repeat_next_token")))
+    return _with_token({"history": [job.wire(job_state) for job, job_state in picked]}, token)

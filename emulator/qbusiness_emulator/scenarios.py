@@ -1,0 +1,200 @@
+"""Scenario and seeded-history payloads: checking them whole, then building them into a ServiceState."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from .clock import SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
+from .exceptions import ControlConflict, ControlError
+from .jobs import DEFAULT_FAILED_ERROR, NextSync, SyncJob, parse_data_source_error_code, parse_error, parse_metrics, plausible_metrics
+from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, check_keys, new_id, seconds
+
+if TYPE_CHECKING:
+    from .models import ServiceState
+
+DEFAULT_SEEDED_DURATION_SECONDS = 120.0
+JOB_SPEC_KEYS = ("execution_id", "status", "start_time", "end_time", "metrics", "error", "data_source_error_code")
+GENERATE_KEYS = ("count", "status", "interval_seconds", "newest_start_time", "metrics", "duration_seconds", "error",
+                 "data_source_error_code")
+SCENARIO_KEYS = ("region", "account_id", "applications")
+APPLICATION_KEYS = ("name", "application_id", "description", "indices")
+INDEX_KEYS = ("name", "index_id", "description", "data_sources")
+DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "history", "generate_history", "next_sync")
+
+
+def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
+    """Build a seeded (not clocked) job from a snake_case job spec.
+
+    Defaults: terminal statuses get end_time = start_time + 120 s; metrics are plausible for the
+    status; FAILED gets a generic InternalError. An explicit null omits end_time/metrics/error.
+    """
+    check_keys(spec, JOB_SPEC_KEYS, where)
+    status = spec.get("status")
+    if status not in SYNC_STATUSES:
+        raise ControlError(f"{where}: 'status' must be one of {list(SYNC_STATUSES)}, not {status!r}")
+    if "start_time" not in spec:
+        raise ControlError(f"{where}: 'start_time' is required (ISO 8601 string, epoch seconds, or \"now-<seconds>\")")
+    try:
+        start_ms = parse_spec_time(spec["start_time"])
+    except ValueError as exc:
+        raise ControlError(f"{where}: bad 'start_time': {exc}") from None
+    execution_id = spec.get("execution_id") or new_id()
+    if not isinstance(execution_id, str) or not ID_RE.fullmatch(execution_id):
+        raise ControlError(f"{where}: 'execution_id' must match {ID_PATTERN}")
+    end_ms: int | None
+    if "end_time" in spec:
+        try:
+            end_ms = None if spec["end_time"] is None else parse_spec_time(spec["end_time"])
+        except ValueError as exc:
+            raise ControlError(f"{where}: bad 'end_time': {exc}") from None
+    else:
+        end_ms = start_ms + int(DEFAULT_SEEDED_DURATION_SECONDS * 1000) if status in TERMINAL else None
+    if "metrics" in spec:
+        metrics = None if spec["metrics"] is None else parse_metrics(spec["metrics"], where)
+    else:
+        metrics = plausible_metrics(execution_id, status)
+    if "error" in spec:
+        error = None if spec["error"] is None else parse_error(spec["error"], where)
+    else:
+        error = dict(DEFAULT_FAILED_ERROR) if status == "FAILED" else None
+    return SyncJob(execution_id=execution_id, start_ms=start_ms, seq=seq, status=status, end_ms=end_ms, metrics=metrics,
+                   error=error, data_source_error_code=parse_data_source_error_code(spec.get("data_source_error_code"), where))
+
+
+def expand_generate(spec: Any, at_ms: int, where: str = "generate") -> list[dict[str, Any]]:
+    """Expand a generate_history spec into job specs (index 0 is the newest job).
+
+    Keys: count (required), status (a status, or a list cycled from the newest job back), interval_seconds
+    (3600), newest_start_time (default now - interval), metrics, duration_seconds (min(120, interval/2)),
+    error, data_source_error_code.
+    """
+    check_keys(spec, GENERATE_KEYS, where)
+    count = spec.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ControlError(f"{where}: 'count' is required and must be an integer >= 0")
+    statuses = spec.get("status", "SUCCEEDED")
+    statuses = [statuses] if isinstance(statuses, str) else statuses
+    if not isinstance(statuses, list) or not statuses or any(s not in SYNC_STATUSES for s in statuses):
+        raise ControlError(f"{where}: 'status' must be a status or a non-empty list of statuses from {list(SYNC_STATUSES)}")
+    interval = seconds(spec.get("interval_seconds", 3600), "interval_seconds", where)
+    if interval <= 0:
+        raise ControlError(f"{where}: 'interval_seconds' must be > 0")
+    if spec.get("newest_start_time") is not None:
+        try:
+            newest_ms = parse_spec_time(spec["newest_start_time"], at_ms)
+        except ValueError as exc:
+            raise ControlError(f"{where}: bad 'newest_start_time': {exc}") from None
+    else:
+        newest_ms = at_ms - int(interval * 1000)
+    duration = seconds(spec.get("duration_seconds", min(DEFAULT_SEEDED_DURATION_SECONDS, interval / 2)), "duration_seconds", where)
+    jobs = []
+    for i in range(count):
+        status = statuses[i % len(statuses)]
+        start_ms = newest_ms - int(round(i * interval * 1000))
+        job: dict[str, Any] = {"status": status, "start_time": start_ms / 1000.0}
+        job["end_time"] = (start_ms + int(duration * 1000)) / 1000.0 if status in TERMINAL else None
+        if spec.get("metrics") is not None:
+            job["metrics"] = spec["metrics"]
+        if spec.get("error") is not None and status == "FAILED":
+            job["error"] = spec["error"]
+        if spec.get("data_source_error_code") is not None and status == "FAILED":
+            job["data_source_error_code"] = spec["data_source_error_code"]
+        jobs.append(job)
+    return jobs
+
+
+def _check_name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= 1000 or not NAME_RE.fullmatch(value):
+        raise ControlError(f"{where}: 'name' is required and must match {NAME_PATTERN} (no spaces), got {value!r}")
+    return value
+
+
+def _check_fixed_id(value: Any, key: str, where: str, seen: set[str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
+        raise ControlError(f"{where}: '{key}' must match {ID_PATTERN} (36 characters, e.g. a uuid)")
+    if value in seen:
+        raise ControlError(f"{where}: '{key}' {value} appears twice in the scenario")
+    seen.add(value)
+
+
+def _check_data_source(ds: Any, where: str, seen: set[str]) -> None:
+    check_keys(ds, DATA_SOURCE_KEYS, where)
+    _check_name(ds.get("name"), where)
+    _check_fixed_id(ds.get("data_source_id"), "data_source_id", where, seen)
+    ds_type = ds.get("type", "S3")
+    if not isinstance(ds_type, str) or not ds_type:
+        raise ControlError(f"{where}: 'type' must be a non-empty string")
+    history = ds.get("history", [])
+    if not isinstance(history, list):
+        raise ControlError(f"{where}: 'history' must be a list of job specs")
+    execution_ids: set[str] = set()
+    for j, spec in enumerate(history):
+        job = job_from_spec(spec, 0, f"{where}.history[{j}]")
+        if spec.get("execution_id") and job.execution_id in execution_ids:
+            raise ControlError(f"{where}.history[{j}]: execution_id {job.execution_id} appears twice")
+        execution_ids.add(job.execution_id)
+    if ds.get("generate_history") is not None:
+        expand_generate(ds["generate_history"], now_ms(), f"{where}.generate_history")
+    if ds.get("next_sync") is not None:
+        NextSync.from_spec(ds["next_sync"], f"{where}.next_sync")
+
+
+def check_scenario(doc: Any) -> None:
+    """Check the whole document before anything is created, so a bad scenario changes nothing."""
+    check_keys(doc, SCENARIO_KEYS, "scenario")
+    apps = doc.get("applications", [])
+    if not isinstance(apps, list):
+        raise ControlError("scenario: 'applications' must be a list")
+    seen: set[str] = set()
+    for a, app in enumerate(apps):
+        where = f"applications[{a}]"
+        check_keys(app, APPLICATION_KEYS, where)
+        _check_name(app.get("name"), where)
+        _check_fixed_id(app.get("application_id"), "application_id", where, seen)
+        indices = app.get("indices", [])
+        if not isinstance(indices, list):
+            raise ControlError(f"{where}: 'indices' must be a list")
+        for i, idx in enumerate(indices):
+            where_i = f"{where}.indices[{i}]"
+            check_keys(idx, INDEX_KEYS, where_i)
+            _check_name(idx.get("name"), where_i)
+            _check_fixed_id(idx.get("index_id"), "index_id", where_i, seen)
+            sources = idx.get("data_sources", [])
+            if not isinstance(sources, list):
+                raise ControlError(f"{where_i}: 'data_sources' must be a list")
+            for d, ds in enumerate(sources):
+                _check_data_source(ds, f"{where_i}.data_sources[{d}]", seen)
+
+
+def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
+    """Create a checked scenario's resources in ``state``; a copy of ``doc`` with every id filled in.
+
+    The copy names the state's region and account. Per data source it also has "execution_ids": the ids
+    of all seeded jobs (history first, then generated).
+    """
+    out = copy.deepcopy(doc)
+    out["region"], out["account_id"] = state.region, state.account_id
+    for app in out.get("applications", []):
+        if app.get("application_id") in state.applications:
+            raise ControlConflict(f"application_id '{app['application_id']}' already exists (call reset() first)")
+    for app in out.setdefault("applications", []):
+        application = state.add_application(app["name"], app.get("application_id"), description=app.get("description"))
+        app["application_id"] = application.application_id
+        for idx in app.setdefault("indices", []):
+            index = state.add_index(application.application_id, idx["name"], idx.get("index_id"), description=idx.get("description"))
+            idx["index_id"] = index.index_id
+            for ds in idx.setdefault("data_sources", []):
+                source = state.add_data_source(application.application_id, index.index_id, ds["name"], ds.get("data_source_id"),
+                                               ds_type=ds.get("type", "S3"), description=ds.get("description"))
+                ds["data_source_id"] = source.data_source_id
+                ds.setdefault("type", source.type)
+                history = ds.get("history", [])
+                for spec in history:
+                    spec.setdefault("execution_id", new_id())
+                ds["execution_ids"] = state.seed_jobs(source, history, ds.get("generate_history"))
+                if ds.get("next_sync") is not None:
+                    source.next_sync = NextSync.from_spec(ds["next_sync"])
+    return out

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Checking options before any request: each check returns the value it accepts or raises OptionError naming the option."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+from typing import Dict
+from typing import Optional
+from typing import Tuple
+
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_TIMEOUT
+
+# The service's identifier pattern; botocore only checks the minimum length before sending.
+_ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
+
+ID_OPTIONS = ("application_id", "index_id", "data_source_id")
+
+
+def shorten(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters, for quoting a bad value in a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_id(option: str, value: Any) -> str:
+    """Return ``value`` if it is a Q Business identifier, else raise OptionError naming ``option``."""
+    if not isinstance(value, str) or not _ID_PATTERN.match(value):
+        raise OptionError(
+            f"{option} must be a Q Business ID: 36 characters, a letter or digit followed by letters, digits or hyphens; got {shorten(value)}"
+        )
+    return value
+
+
+def validate_ids(params: Dict[str, Any], names: Tuple[str, ...] = ID_OPTIONS) -> Dict[str, str]:
+    """The named ID options, each checked with :func:`validate_id`."""
+    return {name: validate_id(name, params.get(name)) for name in names}
+
+
+def validate_data_source(params: Dict[str, Any]) -> DataSourceRef:
+    """``application_id``, ``index_id`` and ``data_source_id``, checked, as the data source they name."""
+    return DataSourceRef(**validate_ids(params))
+
+
+def parse_time(option: str, value: Any) -> Optional[datetime]:
+    """Parse an ISO 8601 date-time (``2024-05-01T00:00:00Z``, offsets allowed) into an aware UTC datetime.
+
+    A value with no offset is taken as UTC. None stays None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        # fromisoformat() before Python 3.11 knows neither 'Z' nor a lowercase 't'.
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        if len(text) > 10 and text[10] in ("t", " "):
+            text = text[:10] + "T" + text[11:]
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}") from None
+    else:
+        raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def validate_status(option: str, value: Any) -> str:
+    """Return ``value`` if it is one of the seven sync statuses, else raise OptionError naming ``option``."""
+    if value not in SYNC_JOB_STATUSES:
+        raise OptionError(f"{option} must be one of {', '.join(SYNC_JOB_STATUSES)}; got {shorten(value)}")
+    return value
+
+
+def build_list_filters(start_time: Any = None, end_time: Any = None, status_filter: Any = None) -> Dict[str, Any]:
+    """Check the listing filters and return them as ListDataSourceSyncJobs parameters."""
+    start = parse_time("start_time", start_time)
+    end = parse_time("end_time", end_time)
+    if start is not None and end is not None and end < start:
+        raise OptionError(f"end_time ({end.isoformat()}) is before start_time ({start.isoformat()})")
+    filters: Dict[str, Any] = {}
+    if start is not None:
+        filters["startTime"] = start
+    if end is not None:
+        filters["endTime"] = end
+    if status_filter is not None:
+        filters["statusFilter"] = validate_status("status_filter", status_filter)
+    return filters
+
+
+def int_at_least(option: str, value: Any, minimum: int, expected: Optional[str] = None) -> int:
+    """Return ``value`` if it is an integer of at least ``minimum``, else raise OptionError naming ``option``.
+
+    ``expected`` words the requirement in the message (default: "an integer of at least <minimum>").
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise OptionError(f"{option} must be {expected or f'an integer of at least {minimum}'}; got {shorten(value)}")
+    return value
+
+
+def validate_wait(params: Dict[str, Any]) -> Tuple[int, int]:
+    """``wait_timeout`` and ``wait_sleep``: whole seconds, at least 1."""
+    return (
+        int_at_least("wait_timeout", params.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), 1),
+        int_at_least("wait_sleep", params.get("wait_sleep", DEFAULT_WAIT_SLEEP), 1),
+    )
+
+
+def validate_max_results(value: Any) -> Optional[int]:
+    """``max_results`` is a positive number of jobs in total, or None for all of them."""
+    return None if value is None else int_at_least("max_results", value, 1, expected="a positive integer")

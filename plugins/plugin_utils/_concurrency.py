@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Running the same work for several data sources at a time, on the controller (the gate, the lookup)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+from typing import List
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def run_concurrently(work: Callable[[str], T], items: List[str], max_workers: int = 8) -> List[T]:
+    """``[work(item) for item in items]``, several at a time; results in the order of ``items``.
+
+    boto3 clients are thread-safe, and most of the time here is spent waiting for the service.
+    """
+    if len(items) <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(work, items))

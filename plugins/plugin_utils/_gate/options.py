@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The gate's options: its argument spec, and checking them into a :class:`GateRequest` before any request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from typing import Dict
+from typing import FrozenSet
+from typing import List
+from typing import Optional
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import WAIT_SPEC
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import Spec
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec as spec_of
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_ids
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_status
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_TIMEOUT
+
+DEFAULT_FAIL_MSG = "Q Business sync gate failed"
+# The statuses that fail the gate unless fail_on says otherwise (the spec's default, the options' default).
+DEFAULT_FAIL_ON = ("FAILED",)
+
+_DURATION = re.compile(r"\A\s*(\d+)\s*([smhdw]?)\s*\Z", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# Far beyond any sync history, and far from datetime's limits.
+_MAX_DURATION_SECONDS = 3650 * 86400
+
+
+def argument_spec() -> Spec:
+    """The gate's options: those documented in plugins/modules/qbusiness_sync_gate.py (a unit test keeps them equal)."""
+    return spec_of(
+        aws_argument_spec(),
+        INDEX_SPEC,
+        WAIT_SPEC,
+        data_source_id=dict(type="list", elements="str"),
+        fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON), choices=list(SYNC_JOB_STATUSES)),
+        wait=dict(type="bool", default=False),
+        max_age=dict(type="raw"),
+        max_documents_failed=dict(type="int"),
+        allow_no_history=dict(type="bool", default=False),
+        fail_msg=dict(type="str"),
+    )
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """What makes a data source fit to deploy on; validated by :func:`validate_gate_options`."""
+
+    fail_on: FrozenSet[str] = frozenset(DEFAULT_FAIL_ON)
+    max_age: Optional[timedelta] = None
+    max_documents_failed: Optional[int] = None
+    allow_no_history: bool = False
+    wait: bool = False
+    wait_timeout: int = DEFAULT_WAIT_TIMEOUT
+    wait_sleep: int = DEFAULT_WAIT_SLEEP
+
+
+@dataclass(frozen=True)
+class GateRequest:
+    """A validated gate: where to look and what to judge."""
+
+    application_id: str
+    index_id: str
+    # None: every data source of the index, found with ListDataSources.
+    data_source_ids: Optional[List[str]]
+    options: GateOptions
+    fail_msg: str = DEFAULT_FAIL_MSG
+
+
+def parse_duration(option: str, value: Any) -> timedelta:
+    """A positive duration: seconds as a number, or ``<n>s``, ``<n>m``, ``<n>h``, ``<n>d``, ``<n>w``."""
+    seconds: Optional[int] = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    if seconds is None or not 0 < seconds <= _MAX_DURATION_SECONDS:
+        raise OptionError(f"{option} must be a positive duration of at most 10 years, such as 90m, 24h, 7d or a number of seconds; got {value!r}")
+    return timedelta(seconds=seconds)
+
+
+def _data_source_ids(raw_ids: Any) -> Optional[List[str]]:
+    """``data_source_id``: None (every data source of the index), or the IDs in the given order, each once."""
+    if raw_ids is None:
+        return None
+    raw_list = raw_ids if isinstance(raw_ids, list) else [raw_ids]
+    if not raw_list:
+        raise OptionError("data_source_id must name at least one data source; leave it out to gate every data source of the index")
+    # Duplicates would be gated twice; keep the first of each, in the given order.
+    return list(dict.fromkeys(validate_id("data_source_id", value) for value in raw_list))
+
+
+def _fail_on(value: Any) -> FrozenSet[str]:
+    """``fail_on``: a list of statuses (None: the default)."""
+    fail_on = list(DEFAULT_FAIL_ON) if value is None else value
+    if not isinstance(fail_on, list):
+        raise OptionError(f"fail_on must be a list of statuses; got {fail_on!r}")
+    return frozenset(validate_status("fail_on", status) for status in fail_on)
+
+
+def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
+    """Check every gate option (already type-converted by the argument spec) before any request."""
+    ids = validate_ids(params, ("application_id", "index_id"))
+    wait_timeout, wait_sleep = validate_wait(params)
+    data_source_ids = _data_source_ids(params.get("data_source_id"))
+    max_age = params.get("max_age")
+    max_documents_failed = params.get("max_documents_failed")
+    options = GateOptions(
+        fail_on=_fail_on(params.get("fail_on")),
+        max_age=None if max_age is None else parse_duration("max_age", max_age),
+        max_documents_failed=None if max_documents_failed is None else int_at_least("max_documents_failed", max_documents_failed, 0),
+        allow_no_history=bool(params.get("allow_no_history")),
+        wait=bool(params.get("wait")),
+        wait_timeout=wait_timeout,
+        wait_sleep=wait_sleep,
+    )
+    fail_msg = params.get("fail_msg")
+    return GateRequest(ids["application_id"], ids["index_id"], data_source_ids, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Judging a data source on its listed sync jobs, and the gate's message.
+
+The verdict for one data source:
+
+* The latest job is the one with the greatest start time. While it is in progress (SYNCING,
+  SYNCING_INDEXING, STOPPING) and ``wait`` is true, the data source is polled until it ends or
+  ``wait_timeout`` runs out; running out fails the gate (reading.py).
+* Without ``wait``, an in-progress latest job whose status is not in ``fail_on`` is not judged: the
+  newest finished job is, and the running one is reported beside it. With nothing finished to judge
+  the gate fails, since it must never pass on data it did not read.
+* The judged job fails the gate if its status is in ``fail_on``, if it started longer than ``max_age``
+  ago, or if more than ``max_documents_failed`` documents failed.
+* A data source with no sync at all fails unless ``allow_no_history``. With ``max_age``, the listing
+  only covers that window; an empty window fails, except for a data source that never synced at all
+  when ``allow_no_history`` is true (one more request, of one job, tells the two apart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Sequence
+
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import format_duration
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import DEFAULT_FAIL_MSG
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
+
+
+@dataclass
+class Verdict:
+    """The gate's finding for one data source."""
+
+    data_source_id: str
+    reasons: List[str] = field(default_factory=list)
+    job: Optional[SyncJob] = None  # the judged job (on a timeout, the job still running)
+    running_job: Optional[SyncJob] = None  # a newer in-progress job that was not judged
+
+    @property
+    def passed(self) -> bool:
+        """A data source passes when nothing was found against it."""
+        return not self.reasons
+
+    def as_result(self) -> Dict[str, Any]:
+        """The judged job with its data source ID and the verdict, as the action returns it."""
+        result: Dict[str, Any] = dict(self.job or {})
+        result.update(data_source_id=self.data_source_id, passed=self.passed, reasons=list(self.reasons))
+        if self.running_job is not None:
+            result["running_job"] = self.running_job
+        return result
+
+
+def _status_reason(job: SyncJob) -> str:
+    """Why a job whose status is in fail_on fails the gate."""
+    reason = f"latest sync {job.get('execution_id', '?')} {job.get('status')}"
+    message = (job.get("error") or {}).get("error_message")
+    if message:
+        reason += f": {message}"
+    if job.get("data_source_error_code"):
+        reason += f" (data source error code {job['data_source_error_code']})"
+    return reason
+
+
+def awaits_outcome(job: Optional[ServiceJob], options: GateOptions) -> bool:
+    """An in-progress job whose status does not fail the gate by itself: it has no verdict yet."""
+    return is_in_progress(job) and job is not None and job.get("status") not in options.fail_on
+
+
+def _no_job_reason(running: Optional[ServiceJob], options: GateOptions, synced_before_window: bool) -> Optional[str]:
+    """Why a data source with no job to judge fails the gate, or None when it passes (no history, allowed)."""
+    if running is not None:
+        return f"no finished sync to judge: sync {running.get('executionId')} is {running.get('status')} (wait: true waits for it)"
+    if options.max_age is not None and (synced_before_window or not options.allow_no_history):
+        return f"no sync started within max_age ({format_duration(options.max_age.total_seconds())})"
+    if not options.allow_no_history:
+        return "has never synced (allow_no_history is false)"
+    return None
+
+
+def judge(
+    data_source_id: str,
+    jobs: Sequence[ServiceJob],
+    options: GateOptions,
+    now: datetime,
+    synced_before_window: bool = True,
+) -> Verdict:
+    """The verdict on one data source from its listed jobs (as the service sent them).
+
+    ``synced_before_window`` matters only when ``max_age`` left the listing empty: whether the data
+    source has any sync at all, older than the window.
+    """
+    ordered = newest_first(list(jobs))
+    latest = ordered[0] if ordered else None
+    running = None
+    judged = latest
+    if awaits_outcome(latest, options):
+        running = latest
+        judged = next((job for job in ordered if not is_in_progress(job)), None)
+    verdict = Verdict(data_source_id, running_job=normalize_job(running) if running else None)
+
+    if judged is None:
+        reason = _no_job_reason(running, options, synced_before_window)
+        if reason is not None:
+            verdict.reasons.append(reason)
+        return verdict
+
+    verdict.job = normalize_job(judged)
+    if judged.get("status") in options.fail_on:
+        verdict.reasons.append(_status_reason(verdict.job))
+    started = start_time_of(judged)
+    if options.max_age is not None and (started is None or now - started > options.max_age):
+        age = "at an unknown time" if started is None else f"{format_duration((now - started).total_seconds())} ago"
+        verdict.reasons.append(f"latest sync started {age}, more than max_age ({format_duration(options.max_age.total_seconds())})")
+    failed_documents = (verdict.job.get("metrics") or {}).get("documents_failed")
+    if options.max_documents_failed is not None:
+        if not isinstance(failed_documents, int):
+            # Never pass on a count the service did not report.
+            verdict.reasons.append("the service reported no failed-document count, so max_documents_failed cannot be checked")
+        elif failed_documents > options.max_documents_failed:
+            verdict.reasons.append(f"{failed_documents} documents failed, more than max_documents_failed ({options.max_documents_failed})")
+    return verdict
+
+
+def gate_message(verdicts: Sequence[Verdict], fail_msg: str = DEFAULT_FAIL_MSG) -> str:
+    """One line: every failing data source and why, or what passed."""
+    failing = [v for v in verdicts if not v.passed]
+    if failing:
+        return f"{fail_msg}: " + "; ".join(f"data source {v.data_source_id}: {'; '.join(v.reasons)}" for v in failing)
+    described = []
+    for v in verdicts:
+        if v.job is None:
+            described.append(f"{v.data_source_id} (no sync yet, allowed)")
+        else:
+            described.append(f"{v.data_source_id} ({v.job.get('status')}, started {v.job.get('start_time')})")
+    return f"Q Business sync gate passed for {len(verdicts)} data source(s): " + ", ".join(described)
