@@ -13,7 +13,12 @@ ANSIBLE_BUNDLE ?= 12.3.0
 #   NAME PYTHON ANSIBLE-CORE ANSIBLE-BUNDLE(-> amazon.aws) BOTO3/BOTOCORE
 # 2.17 is the requires_ansible floor, with the oldest amazon.aws (9.5.0, in ansible 11.6.0) and boto3 we claim.
 MATRIX_2.17 := 2.17 $(PYTHON) 2.17.14 11.6.0 1.34.0
+MATRIX_2.18 := 2.18 $(PYTHON) 2.18.19 11.13.0 1.43.11
+MATRIX_2.20 := 2.20 $(PYTHON312) 2.20.10 13.8.0 1.43.11
 MATRIX_2.21 := 2.21 $(PYTHON312) 2.21.5 14.5.0 1.43.11
+MATRIX_CELLS := 2.17 2.18 2.20 2.21
+# The Pythons modules support on a managed host (tests/config.yml); tests/utils/target-pythons finds them.
+TARGET_PYTHONS := 3.8 3.9 3.10 3.11 3.12 3.13
 
 COLLECTIONS := $(CURDIR)/.build/collections
 TREE := $(COLLECTIONS)/ansible_collections/qbusiness/ops
@@ -34,8 +39,8 @@ TARGET ?=
 RELIABILITY_SCOPE ?= full
 MATRIX_RELIABILITY_SCOPE ?= subset
 
-.PHONY: help venv deps stage stage-integration matrix-setup sanity sanity-2.17 sanity-2.21 lint lint-python typecheck changelog-lint \
-	units emulator-tests integration integration-2.17 integration-2.21 ee artifact docs docs-check bench check test demo \
+.PHONY: help venv deps stage stage-integration matrix-setup target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
+	units emulator-tests integration $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench check test demo \
 	emulator clean
 
 help:
@@ -67,12 +72,12 @@ deps: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
 
 # Always re-staged (unless STAGED=1): the copy is cheap and must match the working tree.
 stage: deps
-ifndef STAGED
+ifneq ($(STAGED),1)
 	tests/utils/stage-collection $(TREE)
 endif
 
 stage-integration: deps
-ifndef STAGED
+ifneq ($(STAGED),1)
 	tests/utils/stage-collection $(ITREE)
 	rm -rf $(ICOLLECTIONS)/ansible_collections/amazon && cp -a $(COLLECTIONS)/ansible_collections/amazon $(ICOLLECTIONS)/ansible_collections/
 endif
@@ -80,15 +85,24 @@ endif
 sanity: stage
 	cd $(TREE) && $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --python 3.11 --color no
 
-sanity-2.17 sanity-2.21: sanity-%: venv
+$(addprefix sanity-,$(MATRIX_CELLS)): sanity-%: venv
 	tests/utils/matrix-cell $(MATRIX_$*) sanity
 
 # The matrix cells' virtualenvs and amazon.aws, made before steps that share them run side by side.
 matrix-setup: venv
-	tests/utils/matrix-cell $(MATRIX_2.17) setup
-	tests/utils/matrix-cell $(MATRIX_2.21) setup
+	$(foreach cell,$(MATRIX_CELLS),tests/utils/matrix-cell $(MATRIX_$(cell)) setup &&) true
 
-integration-2.17 integration-2.21: integration-%: venv
+# Links to the supported target Pythons (for ansible-test) and a virtualenv of each with the oldest boto3.
+target-pythons:
+	tests/utils/target-pythons
+
+# The module side (modules and module_utils) compiles and imports on every supported target Python.
+sanity-pythons: stage target-pythons
+	cd $(TREE) && for v in $(TARGET_PYTHONS); do \
+	  PATH=$(CURDIR)/.build/pythons/bin:$$PATH $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --color no \
+	    --test compile --test import --python $$v || exit 1; done
+
+$(addprefix integration-,$(MATRIX_CELLS)): integration-%: venv
 	RELIABILITY_SCOPE=$(MATRIX_RELIABILITY_SCOPE) tests/utils/matrix-cell $(MATRIX_$*) integration $(ARGS)
 
 changelog-lint: venv
@@ -127,8 +141,9 @@ typecheck: stage
 	cd $(COLLECTIONS) && $(PY) -m mypy --config-file $(CURDIR)/mypy.ini --no-incremental ansible_collections/qbusiness/ops/plugins
 	cd emulator && $(PY) -m mypy --no-incremental qbusiness_emulator
 
+# No bytecode in the staged tree: make check runs sanity, which lists the tree's files, beside this.
 units: stage
-	cd $(TREE) && PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_ARGS)
+	cd $(TREE) && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$(COLLECTIONS) $(PY) -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_ARGS)
 
 emulator-tests: venv
 	$(PY) -m pytest emulator/tests -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -14,6 +14,7 @@ from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
+from .behaviours import BEHAVIOURS
 from .exceptions import ConflictException, ControlConflict, ControlError, ControlNotFound, ResourceNotFoundException
 from .faults import FAULTS, FaultConfig
 from .jobs import NextSync
@@ -24,8 +25,10 @@ from .validation import takes_spec
 
 __all__ = [
     "ControlError",
+    "clear_behaviours",
     "clear_faults",
     "clear_requests",
+    "get_behaviours",
     "get_faults",
     "load_scenario",
     "load_scenario_file",
@@ -33,6 +36,7 @@ __all__ = [
     "reset",
     "seed_history",
     "start_sync",
+    "set_behaviours",
     "set_faults",
     "set_next_sync",
 ]
@@ -63,7 +67,7 @@ def _data_source(state: ServiceState, application_id: Any, index_id: Any, data_s
 
 
 def reset() -> None:
-    """Clear everything: resources and jobs in all accounts and regions, faults, the request log."""
+    """Clear everything: resources and jobs in all accounts and regions, faults, behaviours, the request log."""
     with STATE_LOCK:
         for account_backends in list(qbusiness_backends.values()):
             for backend in list(account_backends.values()):
@@ -71,6 +75,7 @@ def reset() -> None:
             account_backends.clear()
         qbusiness_backends.clear()
         FAULTS.reset()
+        BEHAVIOURS.reset()
         REQUEST_LOG.clear()
 
 
@@ -131,7 +136,8 @@ def start_sync(application_id: str, index_id: str, data_source_id: str, region: 
                account_id: str | None = None) -> dict[str, Any]:
     """Start a sync as a schedule or another tool would, through the same path as StartDataSourceSyncJob.
 
-    Not logged as an API request. A sync already in progress is a ControlError with status 409.
+    Not logged as an API request. A sync already in progress is a ControlError with status 409 (under the
+    ``start_while_running="ok"`` behaviour, the running sync's execution id, as Start then answers).
     Returns ``{"execution_id": ...}``.
     """
     with STATE_LOCK:
@@ -166,6 +172,25 @@ def clear_faults() -> dict[str, Any]:
 def get_faults() -> dict[str, Any]:
     """The fault configuration: the set_faults keyword arguments (operations null = all operations)."""
     return FAULTS.current()
+
+
+def set_behaviours(**keys: Any) -> dict[str, Any]:
+    """Set some behaviour switches; the keys not given keep their current value. Process-wide, like the faults.
+
+    The keys are the :class:`~qbusiness_emulator.behaviours.BehaviourConfig` fields. An unknown key or a bad
+    value is a ControlError naming it (nothing changes then). Returns every key as :func:`get_behaviours` does.
+    """
+    return BEHAVIOURS.update(keys)
+
+
+def get_behaviours() -> dict[str, Any]:
+    """Every behaviour switch with its current value."""
+    return BEHAVIOURS.current()
+
+
+def clear_behaviours() -> dict[str, Any]:
+    """Every behaviour switch back to its default; returns them."""
+    return BEHAVIOURS.reset()
 
 
 def requests() -> list[dict[str, Any]]:

@@ -2,8 +2,10 @@
 
 :class:`HistoryOrder` keeps a data source's jobs in one listing order; :func:`paginate` is the one
 paginator of every List operation. Its tokens are opaque and carry an offset, a snapshot cap (the last
-creation sequence number visible to the listing's first page) and a digest of the request scope, which
-a token must match, as moto's ``@paginate`` checks a token against the request's parameters.
+creation sequence number visible to the listing's first page), a digest of the request scope, which
+a token must match, as moto's ``@paginate`` checks a token against the request's parameters, a digest of
+the scope and page size (checked under the ``tokens_bound_to_request`` behaviour) and when it was minted
+(checked under ``token_ttl_seconds``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import binascii
 import bisect
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .behaviours import BEHAVIOURS
+from .clock import now_ms
 from .exceptions import ValidationException
 from .validation import FieldChecks
 
@@ -53,15 +57,17 @@ def _scope_digest(scope: Sequence[Any]) -> str:
     return hashlib.sha256(json.dumps(list(scope), default=str).encode()).hexdigest()[:16]
 
 
-def _encode_token(offset: int, cap: int, digest: str) -> str:
-    raw = json.dumps({"o": offset, "c": cap, "s": digest}, separators=(",", ":")).encode()
+def _token_error(message: str, reason: str = "FIELD_VALIDATION_FAILED") -> ValidationException:
+    return ValidationException(message, reason, [{"name": "nextToken", "message": message}])
+
+
+def _encode_token(offset: int, cap: int, digest: str, request_digest: str) -> str:
+    raw = json.dumps({"o": offset, "c": cap, "s": digest, "r": request_digest, "t": now_ms()}, separators=(",", ":")).encode()
     return _TOKEN_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_token(token: str, digest: str) -> tuple[int, int]:
-    bad = ValidationException(
-        "1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Invalid pagination token",
-        "FIELD_VALIDATION_FAILED", [{"name": "nextToken", "message": "Invalid pagination token"}])
+def _decode_token(token: str, digest: str, request_digest: str) -> tuple[int, int]:
+    bad = _token_error("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Invalid pagination token")
     if not token.startswith(_TOKEN_PREFIX):
         raise bad
     body = token[len(_TOKEN_PREFIX):]
@@ -69,31 +75,42 @@ def _decode_token(token: str, digest: str) -> tuple[int, int]:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise bad from None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) and not isinstance(data.get(k), bool) for k in ("o", "c")):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) and not isinstance(data.get(k), bool) for k in ("o", "c", "t")):
         raise bad
+    behaviours = BEHAVIOURS.config
+    if behaviours.tokens_bound_to_request and data.get("r") != request_digest:
+        # As services that bind a token to the request that produced it answer any other request.
+        raise _token_error("The nextToken is not valid")
     if data.get("s") != digest or data["o"] < 0:
         # A token from another resource or with other filters is refused rather than misread.
         raise bad
+    ttl = behaviours.token_ttl_seconds
+    if ttl is not None and now_ms() - data["t"] > ttl * 1000:
+        raise _token_error("The nextToken has expired")
     return data["o"], data["c"]
 
 
 def paginate(window: Window[T], size: int, token: str | None, scope: Sequence[Any], last_seq: int,
-             repeat_token: bool = False) -> tuple[list[T], str | None]:
+             repeat_token: bool = False, params: Mapping[str, str] | None = None) -> tuple[list[T], str | None]:
     """One page of a listing and its nextToken (None after the last page).
 
     ``scope`` names the request (operation, resource ids, filters): a token minted for another scope is
-    an invalid pagination token. The first page snapshots the listing at ``last_seq``; later pages keep
-    that cap so items created meanwhile do not shift the offsets. ``repeat_token`` (a fault) answers
-    every page after the first with the token it was asked with.
+    an invalid pagination token. Under ``tokens_bound_to_request`` a token is refused unless ``params``
+    (the query as sent) is exactly that of the request that minted it, nextToken aside: maxResults
+    included, and an omitted maxResults differs from an explicit one. Under ``token_ttl_seconds`` one
+    older than that is refused. The first page snapshots the listing at ``last_seq``; later pages keep
+    that cap so items created meanwhile do not shift the offsets. ``repeat_token`` (a fault) answers every
+    page after the first with the token it was asked with.
     """
     digest = _scope_digest(scope)
-    offset, cap = (0, last_seq) if token is None else _decode_token(token, digest)
+    request_digest = _scope_digest([*scope, size, sorted((k, v) for k, v in (params or {}).items() if k != "nextToken")])
+    offset, cap = (0, last_seq) if token is None else _decode_token(token, digest, request_digest)
     page, visible = window(cap, offset, size)
     if offset + size >= visible:
         return page, None
     if repeat_token and token is not None:
         return page, token
-    return page, _encode_token(offset + size, cap, digest)
+    return page, _encode_token(offset + size, cap, digest, request_digest)
 
 
 def snapshot(items: list[T], seq_of: Callable[[T], int]) -> Window[T]:

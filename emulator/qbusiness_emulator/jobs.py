@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .clock import IN_PROGRESS, OUTCOMES, STOP_TRANSITIONS, SYNC_TRANSITIONS, advance, to_epoch_seconds
+from .clock import IN_PROGRESS, OUTCOMES, STOP_TRANSITIONS, SYNC_STATUSES, SYNC_TRANSITIONS, advance, to_epoch_seconds
 from .exceptions import ControlError
 from .validation import SpecFields, flag, seconds, spec_field
 
@@ -25,6 +26,8 @@ DEFAULT_STOPPING_SECONDS = 1.0
 # A job that never ends scans this many documents per second (and adds a tenth of them).
 NEVER_ENDS_SCAN_RATE = 25
 DEFAULT_FAILED_ERROR = {"errorCode": "InternalError", "errorMessage": "The sync job failed."}
+# A status outside the API's seven (allow_unknown_status): upper-case, as the service's enum values are.
+UNKNOWN_STATUS_RE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 
 
 def plausible_metrics(seed: str, status: str) -> dict[str, int]:
@@ -98,10 +101,18 @@ def parse_data_source_error_code(value: Any, where: str) -> str | None:
     return value
 
 
+def check_status(status: Any, known: tuple[str, ...], allow_unknown: bool, key: str, where: str) -> str:
+    """A status from ``known``, or with ``allow_unknown`` any upper-case name (a status the API does not list)."""
+    unknown = isinstance(status, str) and status not in SYNC_STATUSES and UNKNOWN_STATUS_RE.fullmatch(status)
+    if status in known or (allow_unknown and unknown):
+        return str(status)
+    extra = " (or, with allow_unknown_status: true, an upper-case name outside the API's statuses, such as PAUSED)"
+    raise ControlError(f"{where}: '{key}' must be one of {list(known)}{extra}, not {status!r}")
+
+
 def _outcome(value: Any, key: str, where: str) -> str:
-    if value not in OUTCOMES:
-        raise ControlError(f"{where}: 'outcome' must be one of {list(OUTCOMES)}, not {value!r}")
-    return str(value)
+    # Checked against OUTCOMES in NextSync.from_spec, which knows allow_unknown_status.
+    return check_status(value, OUTCOMES, True, key, where)
 
 
 def _optional_metrics(value: Any, key: str, where: str) -> dict[str, int] | None:
@@ -130,6 +141,14 @@ class NextSync(SpecFields):
     error: dict[str, str] | None = spec_field(None, _optional_error, show=_error_as_spec)  # kept in wire form
     data_source_error_code: str | None = spec_field(None, lambda value, key, where: parse_data_source_error_code(value, where))
     never_ends: bool = spec_field(False, flag)
+    allow_unknown_status: bool = spec_field(False, flag)
+
+    @classmethod
+    def from_spec(cls, spec: Any, where: str | None = None) -> NextSync:
+        """As :meth:`SpecFields.from_spec`; an outcome outside OUTCOMES needs ``allow_unknown_status``."""
+        run = super().from_spec(spec, where)
+        check_status(run.outcome, OUTCOMES, run.allow_unknown_status, "outcome", where or cls.WHERE)
+        return run
 
 
 @dataclass
@@ -158,6 +177,7 @@ class SyncJob:
     data_source_error_code: str | None = None
     stop_ms: int | None = None
     stopping_seconds: float = DEFAULT_STOPPING_SECONDS
+    listed_from_ms: int = 0  # ListDataSourceSyncJobs shows the job from then on (listing_delay_seconds)
 
     def _running_metrics(self, at_ms: int) -> dict[str, int] | None:
         """Metrics a clocked, not-stopped job shows at ``at_ms``; monotonic in time."""

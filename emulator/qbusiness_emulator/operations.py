@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .behaviours import BEHAVIOURS
 from .clock import SYNC_STATUSES, now_ms, parse_time, to_epoch_seconds
 from .exceptions import ConflictException
 from .history import page_size, paginate, snapshot
@@ -104,7 +105,7 @@ def list_applications(state: ServiceState, path: PathParams, query: Query, body:
     size = page_size("ListApplications", query, checks)
     checks.raise_if_any()
     page, token = paginate(snapshot(list(state.applications.values()), lambda a: a.seq), size, query.get("nextToken"),
-                           ["ListApplications"], state.last_seq)
+                           ["ListApplications"], state.last_seq, params=query)
     return _with_token({"applications": [_application_wire(a, full=False) for a in page]}, token)
 
 
@@ -133,7 +134,7 @@ def list_indices(state: ServiceState, path: PathParams, query: Query, body: Body
     checks.raise_if_any()
     app = state.application(path["applicationId"])
     page, token = paginate(snapshot(list(app.indices.values()), lambda i: i.seq), size, query.get("nextToken"),
-                           ["ListIndices", app.application_id], state.last_seq)
+                           ["ListIndices", app.application_id], state.last_seq, params=query)
     return _with_token({"indices": [{"displayName": i.display_name, "indexId": i.index_id, "createdAt": to_epoch_seconds(i.created_ms),
                                      "updatedAt": to_epoch_seconds(i.created_ms), "status": "ACTIVE"} for i in page]}, token)
 
@@ -187,7 +188,8 @@ def list_data_sources(state: ServiceState, path: PathParams, query: Query, body:
     checks.raise_if_any()
     idx = state.index(path["applicationId"], path["indexId"])
     page, token = paginate(snapshot(list(idx.data_sources.values()), lambda d: d.seq), size, query.get("nextToken"),
-                           ["ListDataSources", idx.application_id, idx.index_id], state.last_seq)
+                           ["ListDataSources", idx.application_id, idx.index_id], state.last_seq,
+                           params=query)
     return _with_token({"dataSources": [{"displayName": d.display_name, "dataSourceId": d.data_source_id, "type": d.type,
                                          "createdAt": to_epoch_seconds(d.created_ms), "updatedAt": to_epoch_seconds(d.created_ms),
                                          "status": "ACTIVE"} for d in page]}, token)
@@ -204,11 +206,18 @@ def delete_data_source(state: ServiceState, path: PathParams, query: Query, body
 
 @operation("StartDataSourceSyncJob", "POST", _DS + "/{dataSourceId}/startsync")
 def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
-    """StartDataSourceSyncJob: ConflictException while a job is SYNCING, SYNCING_INDEXING or STOPPING."""
+    """StartDataSourceSyncJob: ConflictException while a job is SYNCING, SYNCING_INDEXING or STOPPING.
+
+    Behaviours: start_while_running="ok" answers the running job's executionId instead (nothing starts);
+    listing_delay_seconds keeps the new job out of ListDataSourceSyncJobs for that long.
+    """
     FieldChecks.of_path(path).raise_if_any()
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
     at = now_ms()
+    behaviours = BEHAVIOURS.config
     running = ds.jobs_in_progress(at)
+    if running and behaviours.start_while_running == "ok":
+        return {"executionId": running[-1].execution_id}
     if running:
         raise ConflictException(f"Data source {ds.data_source_id} already has a sync job in progress "
                                 f"(execution {running[-1].execution_id})", ds.data_source_id, "DataSource")
@@ -217,18 +226,24 @@ def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Que
     execution_id = new_id()
     metrics = dict(run.metrics) if run.metrics is not None else plausible_metrics(execution_id, run.outcome)
     ds.jobs.append(SyncJob(execution_id=execution_id, start_ms=at, seq=state.next_seq(), next_sync=run, metrics=metrics,
-                           stopping_seconds=run.stopping_seconds))
+                           stopping_seconds=run.stopping_seconds,
+                           listed_from_ms=at + int(round(behaviours.listing_delay_seconds * 1000))))
     ds.touch_history()
     return {"executionId": execution_id}
 
 
 @operation("StopDataSourceSyncJob", "POST", _DS + "/{dataSourceId}/stopsync")
 def stop_data_source_sync_job(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
-    """StopDataSourceSyncJob: running jobs go STOPPING, then ABORTED; ConflictException when none is in progress."""
+    """StopDataSourceSyncJob: running jobs go STOPPING, then ABORTED; ConflictException when none is in progress.
+
+    Behaviour stop_without_sync="ok": with none in progress, 200 and nothing done.
+    """
     FieldChecks.of_path(path).raise_if_any()
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
     at = now_ms()
     in_progress = ds.jobs_in_progress(at)
+    if not in_progress and BEHAVIOURS.config.stop_without_sync == "ok":
+        return {}
     if not in_progress:
         raise ConflictException(f"Data source {ds.data_source_id} has no sync job in progress", ds.data_source_id, "DataSource")
     for job in in_progress:
@@ -243,7 +258,8 @@ def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Que
     """ListDataSourceSyncJobs with server-side filters and the ordering chosen in ``options``.
 
     options: history_order ('newest_first'|'oldest_first'|'shuffled'), order_seed, repeat_next_token.
-    Filters: syncStatus on the current status; startTime <= job.startTime <= endTime (inclusive).
+    Filters: syncStatus on the current status; startTime <= job.startTime <= endTime by default, else as the
+    time_filter_* behaviours say. A job started under listing_delay_seconds is left out until it is listed.
     """
     checks = FieldChecks.of_path(path)
     size = page_size("ListDataSourceSyncJobs", query, checks)
@@ -262,17 +278,22 @@ def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Que
     checks.raise_if_any()
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
     at = now_ms()
+    behaviours = BEHAVIOURS.config
     start, end = bounds["startTime"], bounds["endTime"]
+    timed = start is not None or end is not None
     ordered = ds.history_order(options.get("history_order", "newest_first"), options.get("order_seed"))
     scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
-    if status_filter is None:
+    repeat = bool(options.get("repeat_next_token"))
+    unlisted = any(job.listed_from_ms > at for job in ds.jobs)
+    if status_filter is None and not unlisted and (not timed or behaviours.bisectable):
         # Only the page's jobs are evaluated against the clock.
-        page, token = paginate(ordered.window(start, end), size, query.get("nextToken"), scope, state.last_seq,
-                               bool(options.get("repeat_next_token")))
+        window = ordered.window(*behaviours.bounds(start, end))
+        page, token = paginate(window, size, query.get("nextToken"), scope, state.last_seq, repeat, query)
         return _with_token({"history": [job.wire(job.state_at(at)) for job in page]}, token)
-    # The filter is on the status at request time, so every candidate is evaluated.
-    jobs, lo, hi = ordered.span(start, end)
-    selected = [(job, job_state) for job in jobs[lo:hi] for job_state in (job.state_at(at),) if job_state.status == status_filter]
-    picked, token = paginate(snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq,
-                             bool(options.get("repeat_next_token")))
+    # The status (or, by behaviour, the end time or whether it runs) is read at request time: every candidate is evaluated.
+    jobs, lo, hi = ordered.span(*behaviours.bounds(start, end)) if behaviours.bisectable else ordered.span(None, None)
+    selected = [(job, job_state) for job in jobs[lo:hi] if job.listed_from_ms <= at for job_state in (job.state_at(at),)
+                if (status_filter is None or job_state.status == status_filter)
+                and behaviours.time_matches(start, end, job_state.status, job.start_ms, job_state.end_ms)]
+    picked, token = paginate(snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq, repeat, query)
     return _with_token({"history": [job.wire(job_state) for job, job_state in picked]}, token)

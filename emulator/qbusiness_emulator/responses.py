@@ -27,9 +27,11 @@ from .models import STATE_LOCK, qbusiness_backends
 from .operations import OPERATIONS
 from .requestlog import REQUEST_LOG, new_entry
 
-_SEGMENT = "(?P<{}>[^/]+)"
+# A segment may be empty and no trailing slash is taken: GET /applications/ is GetApplication with an empty
+# applicationId (a ValidationException, as the model's pattern says), never ListApplications.
+_SEGMENT = "(?P<{}>[^/]*)"
 ROUTES = [
-    (op.method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), op.path) + "/?$"), op.name)
+    (op.method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), op.path) + "$"), op.name)
     for op in OPERATIONS.values()
 ]
 _HOST_REGION = re.compile("^" + host_regex(region="([a-z0-9-]+)") + r"(?::\d+)?(?:/|$)")
@@ -167,8 +169,11 @@ def _call(operation: str, region: str, account_id: str, path_params: dict[str, s
         return error_answer(InternalServerException(f"Emulator error: {type(exc).__name__}: {exc}"))
 
 
-def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """moto URL handler for every qbusiness path (both in-process and server mode)."""
+def handle_request(request: Any, full_url: str, headers: Any, refusal: ServiceError | None = None) -> tuple[int, dict[str, str], str]:
+    """moto URL handler for every qbusiness path (both in-process and server mode).
+
+    ``refusal``: the error the front door answers instead (auth.py: a missing or malformed signature); no fault applies.
+    """
     method = str(request.method).upper()
     parts = urlsplit(full_url)
     query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
@@ -179,6 +184,12 @@ def handle_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict
     body, body_error = _parse_body(_body_bytes(request))
     entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **query, **body},
                       _header(request, headers, "User-Agent") or "")
+
+    if refusal is not None:  # answered before the service: no fault draws, no latency
+        answer = error_answer(refusal)
+        entry["status_code"] = answer[0]
+        REQUEST_LOG.record(entry)
+        return answer
 
     access_key = _ACCESS_KEY.search(authorization or "")
     decision = FAULTS.decide(operation, access_key.group(1) if access_key else None)

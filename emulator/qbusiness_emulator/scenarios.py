@@ -5,19 +5,30 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from .behaviours import BEHAVIOURS, BehaviourConfig
 from .clock import SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
 from .exceptions import ControlConflict, ControlError
-from .jobs import DEFAULT_FAILED_ERROR, NextSync, SyncJob, parse_data_source_error_code, parse_error, parse_metrics, plausible_metrics
-from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, check_keys, new_id, seconds
+from .jobs import (
+    DEFAULT_FAILED_ERROR,
+    NextSync,
+    SyncJob,
+    check_status,
+    parse_data_source_error_code,
+    parse_error,
+    parse_metrics,
+    plausible_metrics,
+)
+from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, check_keys, flag, new_id, seconds
 
 if TYPE_CHECKING:
     from .models import ServiceState
 
 DEFAULT_SEEDED_DURATION_SECONDS = 120.0
-JOB_SPEC_KEYS = ("execution_id", "status", "start_time", "end_time", "metrics", "error", "data_source_error_code")
+JOB_SPEC_KEYS = ("execution_id", "status", "start_time", "end_time", "metrics", "error", "data_source_error_code",
+                 "allow_unknown_status")
 GENERATE_KEYS = ("count", "status", "interval_seconds", "newest_start_time", "metrics", "duration_seconds", "error",
                  "data_source_error_code")
-SCENARIO_KEYS = ("region", "account_id", "applications")
+SCENARIO_KEYS = ("region", "account_id", "applications", "behaviours")
 APPLICATION_KEYS = ("name", "application_id", "description", "indices")
 INDEX_KEYS = ("name", "index_id", "description", "data_sources")
 DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "history", "generate_history", "next_sync")
@@ -28,11 +39,12 @@ def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
 
     Defaults: terminal statuses get end_time = start_time + 120 s; metrics are plausible for the
     status; FAILED gets a generic InternalError. An explicit null omits end_time/metrics/error.
+    ``allow_unknown_status: true`` lets ``status`` be a name the API does not list (neither terminal
+    nor in progress for the emulator: no default end_time, never a conflict for Start).
     """
     check_keys(spec, JOB_SPEC_KEYS, where)
-    status = spec.get("status")
-    if status not in SYNC_STATUSES:
-        raise ControlError(f"{where}: 'status' must be one of {list(SYNC_STATUSES)}, not {status!r}")
+    status = check_status(spec.get("status"), SYNC_STATUSES, flag(spec.get("allow_unknown_status", False), "allow_unknown_status", where),
+                          "status", where)
     if "start_time" not in spec:
         raise ControlError(f"{where}: 'start_time' is required (ISO 8601 string, epoch seconds, or \"now-<seconds>\")")
     try:
@@ -145,6 +157,8 @@ def _check_data_source(ds: Any, where: str, seen: set[str]) -> None:
 def check_scenario(doc: Any) -> None:
     """Check the whole document before anything is created, so a bad scenario changes nothing."""
     check_keys(doc, SCENARIO_KEYS, "scenario")
+    if doc.get("behaviours") is not None:
+        BehaviourConfig.merged(BEHAVIOURS.config, doc["behaviours"], "scenario.behaviours")
     apps = doc.get("applications", [])
     if not isinstance(apps, list):
         raise ControlError("scenario: 'applications' must be a list")
@@ -197,4 +211,7 @@ def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
                 ds["execution_ids"] = state.seed_jobs(source, history, ds.get("generate_history"))
                 if ds.get("next_sync") is not None:
                     source.next_sync = NextSync.from_spec(ds["next_sync"])
+    if doc.get("behaviours") is not None:
+        # Process-wide, like set_behaviours: the keys given change, the others keep their values.
+        out["behaviours"] = BEHAVIOURS.update(doc["behaviours"])
     return out

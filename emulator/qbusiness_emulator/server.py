@@ -21,7 +21,8 @@ from typing import Any
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import control, responses
+from . import auth, control, http2, responses
+from .behaviours import parse_assignment
 from .requestlog import REQUEST_LOG
 
 CONTROL_PREFIX = "/_emulator/"
@@ -60,6 +61,9 @@ CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "faults"): lambda payload: _call_with_payload(control.set_faults, payload, "faults"),
     ("GET", "faults"): lambda payload: control.get_faults(),
     ("DELETE", "faults"): lambda payload: control.clear_faults(),
+    ("POST", "behaviours"): lambda payload: control.set_behaviours(**payload),
+    ("GET", "behaviours"): lambda payload: control.get_behaviours(),
+    ("DELETE", "behaviours"): lambda payload: control.clear_behaviours(),
     ("GET", "requests"): lambda payload: {"requests": control.requests()},
     ("DELETE", "requests"): _clear_requests,
 }
@@ -113,6 +117,9 @@ class EmulatorApp:
         path = environ.get("PATH_INFO", "")
         if path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
             return handle_control(environ)(environ, start_response)
+        refusal = auth.refusal(environ, self.moto_app)
+        if refusal is not None:
+            return auth.refused_answer(environ, refusal)(environ, start_response)
         environ[responses.DROP_SUPPORTED] = True
         answer: Iterable[bytes] = self.moto_app(environ, start_response)
         if environ.get(responses.DROP_REQUESTED):
@@ -135,6 +142,14 @@ class _QuietHandler(WSGIRequestHandler):
         """A client gone or an injected drop: end the connection (no keep-alive wait for a next request)."""
         self.close_connection = True
 
+    def parse_request(self) -> bool:
+        """HTTP/2 with prior knowledge: the preface's first line hands the whole connection to http2.py."""
+        if self.raw_requestline == http2.PREFACE_LINE:
+            self.close_connection = True
+            http2.serve_connection(self)
+            return False
+        return super().parse_request()
+
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names a loopback address."""
@@ -155,12 +170,13 @@ class EmulatorServer:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: dict[str, Any] | str | Path | None = None,
-                 allow_remote: bool = False) -> None:
+                 allow_remote: bool = False, behaviours: dict[str, Any] | None = None) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to bind non-loopback host {host!r} without allow_remote=True")
         self.host = host
         self.port = port
         self._scenario_input = scenario
+        self._behaviours = behaviours or {}  # set after the scenario's, so they win
         self.scenario: dict[str, Any] | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -182,6 +198,8 @@ class EmulatorServer:
                 self.scenario = control.load_scenario_file(self._scenario_input)
             elif self._scenario_input is not None:
                 self.scenario = control.load_scenario(self._scenario_input)
+            if self._behaviours:
+                control.set_behaviours(**self._behaviours)
         except BaseException:
             server.server_close()
             raise
@@ -282,6 +300,13 @@ class StopSignals:
         self.close()
 
 
+def _behaviour_arg(text: str) -> tuple[str, Any]:
+    try:
+        return parse_assignment(text)
+    except control.ControlError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="qbusiness-emulator", description="Local Amazon Q Business emulator (moto backend).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
@@ -290,12 +315,15 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port-file", help="write the bound port to this file once listening (removed on exit)")
     parser.add_argument("--log-requests", action="store_true", help="print every Q Business API request to stdout")
     parser.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    parser.add_argument("--behaviour", action="append", default=[], type=_behaviour_arg, metavar="KEY=VALUE",
+                        help="set a behaviour switch (repeatable; VALUE is JSON, else a string), after the scenario's")
     return parser.parse_args(argv)
 
 
 def _serve(args: argparse.Namespace, stop: StopSignals) -> int:
     """Start, announce, wait for a stop signal, stop; the exit status."""
-    server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote)
+    server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote,
+                            behaviours=dict(args.behaviour))
     if args.log_requests:
         REQUEST_LOG.add_listener(_print_request)
     try:

@@ -68,6 +68,15 @@ class HttpControl:
     def clear_faults(self) -> dict[str, Any]:
         return self.call("DELETE", "faults")
 
+    def set_behaviours(self, **kwargs: Any) -> dict[str, Any]:
+        return self.call("POST", "behaviours", kwargs)
+
+    def get_behaviours(self) -> dict[str, Any]:
+        return self.call("GET", "behaviours")
+
+    def clear_behaviours(self) -> dict[str, Any]:
+        return self.call("DELETE", "behaviours")
+
     def requests(self) -> list[dict[str, Any]]:
         return self.call("GET", "requests")["requests"]
 

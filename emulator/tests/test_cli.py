@@ -85,6 +85,33 @@ def test_cli_rejects_bad_scenario(tmp_path: Path) -> None:
     assert "'typo'" in result.stderr
 
 
+def test_cli_sets_behaviours_after_the_scenario(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"behaviours": {"stop_without_sync": "ok", "time_filter_field": "end_time"}, "applications": []}))
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file),
+                             "--scenario", str(scenario), "--behaviour", "tokens_bound_to_request=true",
+                             "--behaviour", "token_ttl_seconds=2.5", "--behaviour", "time_filter_field=start_time"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        port = _wait_for(port_file, proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/behaviours", timeout=5) as answer:
+            behaviours = json.loads(answer.read())
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=15)
+    # JSON values (true, 2.5), a bare string (start_time, which wins over the scenario's end_time), the scenario's own key.
+    assert {k: behaviours[k] for k in ("tokens_bound_to_request", "token_ttl_seconds", "time_filter_field", "stop_without_sync")} == {
+        "tokens_bound_to_request": True, "token_ttl_seconds": 2.5, "time_filter_field": "start_time", "stop_without_sync": "ok"}
+
+
+def test_cli_rejects_bad_behaviours(tmp_path: Path) -> None:
+    for arg, fragment in (("bogus=1", "'bogus'"), ("listing_delay_seconds=-2", "listing_delay_seconds"), ("no-equals", "KEY=VALUE")):
+        result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--behaviour", arg], capture_output=True,
+                                text=True, env=_env(), cwd=tmp_path, timeout=30)
+        assert result.returncode == 2 and fragment in result.stderr, (arg, result.stderr)
+
+
 def test_cli_stops_on_sigterm_under_load(tmp_path: Path) -> None:
     """Six real processes, each stopped by SIGTERM while a client is sending requests; none may hang."""
     for round_number in range(6):

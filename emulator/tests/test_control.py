@@ -15,13 +15,15 @@ from qbusiness_emulator import control
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
 
 
-def test_reset_clears_resources_faults_and_log(qb: Harness) -> None:
+def test_reset_clears_resources_faults_behaviours_and_log(qb: Harness) -> None:
     c = qb.client()
     app = c.create_application(displayName="gone")["applicationId"]
     qb.ctl.set_faults(latency_ms=1)
+    qb.ctl.set_behaviours(tokens_bound_to_request=True)
     qb.ctl.reset()
     assert qb.ctl.requests() == []
     assert qb.ctl.get_faults()["latency_ms"] == 0
+    assert qb.ctl.get_behaviours()["tokens_bound_to_request"] is False
     with pytest.raises(c.exceptions.ResourceNotFoundException):
         c.get_application(applicationId=app)
 
@@ -59,6 +61,9 @@ def test_http_control_errors(server: Harness) -> None:
         ("POST", "history", {**ids, "data_source_id": "00000000-0000-4000-8000-000000000000", "jobs": []}, 404, "not found"),
         ("POST", "next-sync", {**ids, "outcome": "SUCCEEDED", "extra": True}, 400, "'extra'"),
         ("POST", "history", {**ids, "generate": {"count": 1}, "region": "xx-nowhere-1"}, 400, "region"),
+        ("POST", "behaviours", {"tokens_bound_to_request": 1}, 400, "tokens_bound_to_request"),
+        ("POST", "behaviours", {"time_filter": "end_time"}, 400, "'time_filter'"),
+        ("PUT", "behaviours", {}, 405, "not allowed"),
         ("GET", "reset", None, 405, "not allowed"),
         ("GET", "nothing-here", None, 404, "no control route"),
     ]

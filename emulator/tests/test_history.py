@@ -240,13 +240,15 @@ def _reference_listing(state: ServiceState, ds: DataSource, query: dict[str, str
     scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
     size = int(query.get("maxResults", "10"))
     page, token = history.paginate(history.snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq,
-                                   repeat_token=bool(options.get("repeat_next_token")))
+                                   repeat_token=bool(options.get("repeat_next_token")), params=query)
     return [job.execution_id for job, _ in page], token
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_cached_listing_matches_full_sort(seed: int) -> None:
+def test_cached_listing_matches_full_sort(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages, order, tie-breaks, bounds, snapshot caps and tokens are those of evaluating and sorting everything."""
+    # A token carries when it was minted: one instant for both listings, so their tokens compare equal.
+    monkeypatch.setattr(history, "now_ms", lambda: 1_740_000_000_000)
     rng = random.Random(seed)
     state = ServiceState("us-east-1", "123456789012")
     app = state.add_application("a")

@@ -60,6 +60,15 @@ def test_scenario_generated_ids_and_next_sync(qb: Harness) -> None:
     assert c.list_data_source_sync_jobs(**kw, maxResults=1)["history"][0]["status"] == "FAILED"
 
 
+def test_scenario_history_with_an_unknown_status(qb: Harness) -> None:
+    loaded = qb.ctl.load_scenario({"applications": [{"name": "u", "indices": [{"name": "i", "data_sources": [
+        {"name": "d", "history": [{"status": "PAUSED", "start_time": "2025-01-01T00:00:00Z", "allow_unknown_status": True}]}]}]}]})
+    app = loaded["applications"][0]
+    kw = {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"],
+          "dataSourceId": app["indices"][0]["data_sources"][0]["data_source_id"]}
+    assert [j["status"] for j in qb.client().list_data_source_sync_jobs(**kw)["history"]] == ["PAUSED"]
+
+
 @pytest.mark.parametrize("doc, fragment", [
     ({"applications": [{"name": "a", "bogus": 1}]}, "'bogus'"),
     ({"applications": [{"name": "has space"}]}, "name"),
@@ -68,6 +77,10 @@ def test_scenario_generated_ids_and_next_sync(qb: Harness) -> None:
     ({"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": [{"name": "d", "next_sync": {"outcome": "ABORTED"}}]}]}]},
      "outcome"),
     ({"applications": [{"name": "a", "application_id": "short"}]}, "application_id"),
+    ({"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": [
+        {"name": "d", "history": [{"status": "PAUSED", "start_time": 0, "allow_unknown_status": "yes"}]}]}]}]}, "allow_unknown_status"),
+    ({"behaviours": {"listing_delay_seconds": "soon"}, "applications": [{"name": "a"}]}, "listing_delay_seconds"),
+    ({"behaviours": {"unknown_switch": 1}, "applications": [{"name": "a"}]}, "'unknown_switch'"),
 ])
 def test_bad_scenarios_are_refused_whole(qb: Harness, doc: dict[str, Any], fragment: str) -> None:
     if qb.mode == "server":

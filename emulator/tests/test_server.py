@@ -42,7 +42,7 @@ for i in range(rounds):
         loader.start()
         threading.Timer(rng.uniform(0, 0.05), os.kill, (os.getpid(), signal.SIGTERM)).start()
         received = stop.wait(timeout=20)
-        # Stopped while the loader still sends: serve_forever notices the shutdown at its next request.
+        # Stopped while the loader still sends: serve_forever notices the shutdown within its poll interval.
         server.stop()
         done.set()
         loader.join()

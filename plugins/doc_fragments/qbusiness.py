@@ -34,13 +34,16 @@ options:
 options:
   start_time:
     description:
-      - Only sync jobs that started at or after this time (the service's C(startTime) filter).
+      - Sent as the service's C(startTime) filter, as given. The API does not document which time of a job
+        it compares (the start, or the end) nor whether it is inclusive; the emulator shipped with this
+        collection compares the start time, inclusively.
       - An ISO 8601 date-time such as V(2024-05-01T00:00:00Z); offsets such as V(+02:00) are allowed,
-        and a value without an offset is taken as UTC.
+        and a value without an offset is taken as UTC. Basic (V(20240501T000000Z)), week (V(2024-W18-3))
+        and ordinal (V(2024-122)) forms, fractions and a date alone are read the same on every Python.
     type: str
   end_time:
     description:
-      - Only sync jobs up to this time (the service's C(endTime) filter).
+      - Sent as the service's C(endTime) filter, as given; like O(start_time), its meaning is the service's.
       - An ISO 8601 date-time like O(start_time); it must not be before O(start_time).
     type: str
   status_filter:

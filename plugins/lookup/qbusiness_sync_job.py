@@ -17,6 +17,11 @@ description:
     follow the order of the terms, and the data sources are read concurrently.
   - O(status_filter), O(start_time) and O(end_time) narrow what the latest job is chosen from,
     for example the latest V(SUCCEEDED) sync.
+  - Only the newest part of a history is read, in windows of the last day, week, month and year, each asked
+    with the service's C(startTime) filter from a second before it starts and kept by each job's own start
+    time. When a time-filtered read shows no sync in progress, the in-progress statuses are asked too
+    (C(statusFilter), no time filter; at most 3 requests of one page), since a service's time filter may
+    leave running syncs out.
 author:
   - qbusiness.ops maintainers (@qbusiness-ops)
 options:

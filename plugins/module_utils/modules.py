@@ -13,6 +13,10 @@ from typing import TypeVar
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+
+# Part of this public interface: the errors that checked_options() and the collection's calls raise.
+__all__ = ["OptionError", "QBusinessError", "QBusinessModule"]
 
 T = TypeVar("T")
 

@@ -27,6 +27,8 @@ description:
     judged (it has no outcome yet, unless its status is in O(fail_on)); the newest finished sync is, and
     the running one is returned in RV(sync_jobs[].running_job). If no finished sync is there to judge, the
     gate fails, since it never passes on data it did not read.
+  - B(Statuses it does not know.) A judged sync whose status is none of the seven of O(fail_on)'s choices
+    fails the gate, naming the status; the gate neither waits on it nor passes it.
   - Several data sources are gated concurrently.
   - The gate runs on the controller and needs C(boto3) there. It never changes anything.
   - A failed gate fails the task. To stop the whole play on any host's failure, use C(any_errors_fatal);
@@ -61,8 +63,11 @@ options:
     description:
       - The judged sync must have started within this long, given as a number of seconds or as a number with
         one of the units V(s), V(m), V(h), V(d), V(w), such as V(90m), V(24h), V(7d).
-      - It also narrows the listing to syncs started within this window (the service's C(startTime) filter),
-        so older history is never read. A data source with no sync in the window fails the gate.
+      - It also narrows the listing to syncs started within this window, so older history is never read. The
+        service's C(startTime) filter is sent a second before the window starts, and syncs are kept by their own
+        start time, whatever time of a job the filter compares. A sync in progress that the filter left out is
+        found by asking for the in-progress statuses (C(statusFilter), no time filter).
+      - A data source with no sync in the window fails the gate.
     type: raw
   max_documents_failed:
     description:

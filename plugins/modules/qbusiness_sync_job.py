@@ -19,7 +19,14 @@ description:
     is waited for (at most O(wait_timeout) seconds), since the service starts no new sync before it has
     ended; then a new one is started.
   - With O(state=stopped), a V(SYNCING) or V(SYNCING_INDEXING) sync is stopped; one that is already
-    V(STOPPING), or no sync in progress at all, gives RV(ignore:changed=false).
+    V(STOPPING), or no sync in progress at all, gives RV(ignore:changed=false). A C(ConflictException) from
+    the service (no sync to stop) is checked with a new read. If the sync ended meanwhile nothing changed;
+    if a sync is still running, the task fails saying the service refused to stop it.
+  - The module does not rely on how the service answers a Start while a sync runs (C(ConflictException),
+    or success with the running sync's ID). Either way it follows the sync whose ID the service returned,
+    and reports RV(ignore:changed=true) only for a sync its first read had not listed.
+  - A job status other than the seven documented in M(qbusiness.ops.qbusiness_sync_job_info) is taken
+    as finished, with a warning, since the module cannot tell whether it is still running.
   - With O(wait=true), the module returns once the job has reached a final status, or fails when
     O(wait_timeout) runs out. A job that ends V(FAILED) does B(not) fail the task; it is returned in
     RV(sync_job) for the next step to judge, typically M(qbusiness.ops.qbusiness_sync_gate).
@@ -107,6 +114,9 @@ sync_job:
     - The started, running or stopped sync, in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s
       RV(qbusiness.ops.qbusiness_sync_job_info#module:history) elements, once the service lists it.
     - With O(wait=true), as it ended.
+    - Without O(wait), a sync just started that the service does not list yet (a service may list it a
+      moment late) is left out; RV(execution_id) still names it. With O(wait=true) the module keeps polling
+      until it is listed and has ended, within O(wait_timeout).
   returned: when the service lists the job
   type: dict
   sample:
@@ -160,6 +170,8 @@ def main() -> None:
     except QBusinessError as e:
         module.fail_json_aws_error(e)
 
+    for warning in change.warnings:
+        module.warn(warning)
     result: Dict[str, Any] = dict(changed=change.changed)
     if change.execution_id:
         result["execution_id"] = change.execution_id

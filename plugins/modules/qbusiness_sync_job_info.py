@@ -13,7 +13,9 @@ short_description: List the sync history of an Amazon Q Business data source
 description:
   - Lists the synchronization jobs of one Amazon Q Business data source connector
     (the C(ListDataSourceSyncJobs) API), following every page.
-  - The service answers at most 10 jobs a request; this module asks for as many pages as needed.
+  - The service answers at most 10 jobs a request; this module asks for as many pages of 10 as needed,
+    every page with the same parameters, as boto3's paginator does (a service may accept a C(nextToken) only
+    with the request that produced it).
   - Filters are sent to the service. The result is ordered newest first by start time, whatever order
     the service used, and RV(latest) is the job with the greatest start time.
   - Requests that are throttled or answered with a server error are retried with jittered backoff.
@@ -22,14 +24,20 @@ author:
 options:
   max_results:
     description:
-      - The most sync jobs to return in all. Pages of up to 10 jobs are requested until this many are in hand.
+      - The most sync jobs to return in all. Pages of 10 jobs are requested until this many are in hand; the
+        jobs beyond it on the last page read are left out.
       - When this cuts the listing short, the result carries RV(next_token) to resume from.
       - Leave it out to list the whole history.
     type: int
   next_token:
     description:
       - Resume a listing that O(max_results) cut short, with the RV(next_token) it returned.
-      - Use the same filters as the listing that returned it.
+      - Use the same data source and filters as the listing that returned it; O(max_results) may differ.
+      - Also accepted are boto3's resume tokens (C(NextToken) of a paginator's C(build_full_result()), the
+        C(NextToken) the AWS CLI prints) of a listing of the same data source, filters and a page size of 10,
+        and the service's own C(nextToken).
+      - A value that is neither fails before any request. One the service refuses (it may bind a token to the
+        request that produced it, or let it expire) fails saying so; list again without O(next_token).
     type: str
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
@@ -204,8 +212,13 @@ next_token:
   description:
     - Present only when O(max_results) stopped the listing before the end of the history.
     - Pass it as O(next_token) to read on.
+    - botocore's resume token (base64 of JSON with the service's C(nextToken) and C(boto_truncate_amount), the
+      number of jobs of that page already returned), so it also resumes boto3's paginator
+      (C(StartingToken) and a C(PageSize) of 10 in C(PaginationConfig)) and
+      C(aws qbusiness list-data-source-sync-jobs --starting-token ... --page-size 10).
   returned: when O(max_results) cut the listing short
   type: str
+  sample: eyJuZXh0VG9rZW4iOiAiLi4uIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogNX0=
 """
 
 from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
@@ -220,6 +233,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
 
@@ -228,16 +242,17 @@ def main() -> None:
     module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
-    ref, filters, max_results = module.checked_options(
+    ref, filters, max_results, start = module.checked_options(
         lambda: (
             validate_data_source(params),
             build_list_filters(params["start_time"], params["end_time"], params["status_filter"]),
             validate_max_results(params["max_results"]),
+            validate_next_token(params["next_token"]),
         )
     )
     try:
         jobs, next_token = DataSourceService(qbusiness_client(module), ref).list_sync_jobs_and_token(
-            filters, max_results=max_results, next_token=params["next_token"]
+            filters, max_results=max_results, start=start
         )
     except QBusinessError as e:
         module.fail_json_aws_error(e)

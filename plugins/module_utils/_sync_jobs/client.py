@@ -20,16 +20,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
 from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import is_validation_error
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import service_errors
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import PAGE_SIZE
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
 
 # amazon.aws's AWSRetry does not count these as retryable; Q Business throttles with ThrottlingException,
 # and a 5xx without an error code reaches botocore as its bare HTTP status.
 _EXTRA_RETRYABLE_CODES = ["ThrottlingException", "InternalServerException", "500", "502", "503", "504"]
 # botocore (legacy mode) already makes 5 attempts per call; this outer layer rides out longer bursts.
 RETRY_DECORATOR = AWSRetry.jittered_backoff(retries=6, delay=2, max_delay=20, catch_extra_error_codes=_EXTRA_RETRYABLE_CODES)
-
-# The List calls answer at most this many items a request.
-PAGE_SIZE = 10
 
 
 def qbusiness_client(plugin: Any) -> Any:
@@ -42,42 +42,71 @@ def qbusiness_client(plugin: Any) -> Any:
     return plugin.client("qbusiness", retry_decorator=RETRY_DECORATOR)
 
 
+def _list_error(what: str, error: Exception, token: Optional[str], users_token: bool, items: int) -> QBusinessError:
+    """The failure of one page: a ValidationException to a request carrying a nextToken is the service refusing the token."""
+    if token and is_validation_error(error):
+        if users_token:
+            why = (
+                "the service refused next_token: a token resumes only the listing that returned it (the same data source "
+                "and filters), and a service may bind it to that request or let it expire; list again without next_token"
+            )
+        else:
+            why = (
+                f"the service refused the nextToken it had returned for the next page, after {items} items; a service may "
+                "bind its tokens to the request that produced them or let them expire"
+            )
+        return QBusinessError(message=f"Failed to list {what}: {why}", exception=error)
+    return QBusinessError(message=f"Failed to list {what}", exception=error)
+
+
 def paginate(
     call: Callable[..., Dict[str, Any]],
     request: Dict[str, Any],
     result_key: str,
     what: str,
     max_results: Optional[int] = None,
-    next_token: Optional[str] = None,
+    start: Optional[ResumePoint] = None,
 ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     """Follow ``nextToken`` across pages of a List call; the one pagination loop of the collection.
 
-    Stops at the end of the listing, or once ``max_results`` items are in hand. Pages never ask for more
-    than remain to be read, so a listing cut short ends on a page boundary and the service's own token
-    resumes it exactly. Returns the items and the token to resume from (None when the listing ended).
+    Every page asks for PAGE_SIZE items, from the first to the last, as botocore's paginator does: a
+    service may accept a nextToken only with the very parameters of the request that produced it. The
+    listing starts at ``start`` (a page's token and how many of its items to skip) and stops at its end,
+    or once ``max_results`` items are in hand. Returns the items and, when items are left, the resume
+    token (botocore's format, see tokens.py) to go on from; None when the listing ended.
     """
     items: List[Dict[str, Any]] = []
+    token = start.service_token if start else None
+    skip = start.skip if start else 0
     # A service that hands out a token it already gave would make this loop forever.
-    seen_tokens = {next_token} if next_token else set()
-    token = next_token
+    seen_tokens = {token} if token else set()
+    first_request = True
     while True:
-        page_size = PAGE_SIZE if max_results is None else min(PAGE_SIZE, max_results - len(items))
-        page_request = dict(request, maxResults=page_size)
+        page_request = dict(request, maxResults=PAGE_SIZE)
         if token:
             page_request["nextToken"] = token
         try:
             response = call(aws_retry=True, **page_request)
         except service_errors() as e:
-            raise QBusinessError(message=f"Failed to list {what}", exception=e) from e
-        items.extend(response.get(result_key) or [])
-        token = response.get("nextToken")
-        if not token:
+            raise _list_error(what, e, token, users_token=first_request and start is not None, items=len(items)) from e
+        first_request = False
+        page = (response.get(result_key) or [])[skip:]
+        page_start, skip = skip, 0  # only the first page resumes inside itself
+        next_token = response.get("nextToken")
+        if max_results is not None and len(items) + len(page) > max_results:
+            # Cut inside the page: the token says how many of its items are returned, so resuming skips them.
+            kept = max_results - len(items)
+            items.extend(page[:kept])
+            return items, ResumePoint(token, page_start + kept).encode()
+        items.extend(page)
+        if not next_token:
             return items, None
-        if token in seen_tokens:
+        if next_token in seen_tokens:
             raise QBusinessError(
                 message=f"Failed to list {what}: the service returned a nextToken it had already returned, after {len(items)} "
                 "items; stopping rather than reading the same pages again"
             )
-        seen_tokens.add(token)
+        seen_tokens.add(next_token)
+        token = next_token
         if max_results is not None and len(items) >= max_results:
-            return items, token
+            return items, ResumePoint(token).encode()

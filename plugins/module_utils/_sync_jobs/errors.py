@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from typing import Optional
 from typing import Tuple
 from typing import Type
 
@@ -35,6 +36,18 @@ def service_errors() -> Tuple[Type[Exception], ...]:
     return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 
 
+def error_code(error: Exception) -> Optional[str]:
+    """The service's error code of a botocore ClientError (None for any other exception)."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        return error.response.get("Error", {}).get("Code")
+    return None
+
+
 def is_conflict(error: Exception) -> bool:
     """Whether ``error`` is the service's ConflictException."""
-    return isinstance(error, botocore.exceptions.ClientError) and error.response.get("Error", {}).get("Code") == "ConflictException"
+    return error_code(error) == "ConflictException"
+
+
+def is_validation_error(error: Exception) -> bool:
+    """Whether ``error`` is the service's ValidationException (the answer to a request it refuses as malformed)."""
+    return error_code(error) == "ValidationException"

@@ -19,8 +19,11 @@ from typing import Optional
 from typing import Tuple
 
 SYNC_JOB_STATUSES = ("FAILED", "SUCCEEDED", "SYNCING", "INCOMPLETE", "STOPPING", "ABORTED", "SYNCING_INDEXING")
-# INCOMPLETE, STOPPING and ABORTED are undocumented; public output shows STOPPING as a job being stopped.
-IN_PROGRESS_STATUSES = frozenset(("SYNCING", "SYNCING_INDEXING", "STOPPING"))
+# INCOMPLETE, STOPPING and ABORTED are undocumented; public output shows STOPPING as a job being stopped
+# (in progress), INCOMPLETE and ABORTED as ends. In the order a sync goes through them, so that reading them
+# one after the other meets a sync that moves on in between.
+RUNNING_STATUSES_IN_ORDER = ("SYNCING", "SYNCING_INDEXING", "STOPPING")
+IN_PROGRESS_STATUSES = frozenset(RUNNING_STATUSES_IN_ORDER)
 
 # A job as the service sent it (ListDataSourceSyncJobs' history element): camelCase keys, datetimes.
 ServiceJob = Dict[str, Any]
@@ -36,12 +39,28 @@ def is_in_progress(job: Optional[ServiceJob]) -> bool:
     return job is not None and job.get("status") in IN_PROGRESS_STATUSES
 
 
+def is_known_status(job: Optional[ServiceJob]) -> bool:
+    """Whether a job's status is one of the seven the collection knows; any other is never judged as passing."""
+    return job is not None and job.get("status") in SYNC_JOB_STATUSES
+
+
+def unknown_status_note(job: ServiceJob) -> str:
+    """What to say of a job whose status the collection does not know."""
+    return (f"sync {job.get('executionId')} has status {job.get('status')!r}, which is none of the statuses qbusiness.ops knows "
+            f"({', '.join(SYNC_JOB_STATUSES)})")
+
+
 def start_time_of(raw: ServiceJob) -> Optional[datetime]:
     """A job's start time (as the service sent the job) as an aware datetime, or None if there is none."""
     started = raw.get("startTime")
     if isinstance(started, datetime):
         return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
     return None
+
+
+def end_time_of(raw: ServiceJob) -> Optional[datetime]:
+    """A job's end time (as the service sent the job) as an aware datetime, or None while it has none."""
+    return start_time_of({"startTime": raw.get("endTime")})
 
 
 def _newest_first_key(raw: ServiceJob) -> Tuple[datetime, str]:

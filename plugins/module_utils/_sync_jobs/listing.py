@@ -3,7 +3,15 @@
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Reading only the part of a history that is needed: the newest jobs (windows of time), or the jobs from one on."""
+"""Reading only the part of a history that is needed: the newest jobs (windows of time), or the jobs from one on.
+
+The API documents neither which time of a job the startTime/endTime filters compare, nor whether they
+are inclusive, nor whether they keep syncs still in progress (docs/reliability.md, the register). The
+reads here depend on none of it: a window is asked from a second before it starts and its jobs are kept
+by their own start time, client-side; and a time-filtered read that shows no sync in progress also asks
+for the in-progress statuses without a time filter (statusFilter is documented), once per call: at most
+3 requests of one page, fewer once one of them finds the running sync.
+"""
 
 from __future__ import annotations
 
@@ -16,37 +24,82 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import RUNNING_STATUSES_IN_ORDER
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import OLDEST
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
 # Read before a whole history, when only the newest jobs are needed (see list_recent_jobs).
 RECENT_WINDOWS = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=365))
+# A window is asked from this much before it starts, so that an exclusive bound or one compared with a
+# coarser time leaves out no job that started at its very start.
+WINDOW_MARGIN = timedelta(seconds=1)
 
 
-def list_jobs_from(
-    source: DataSourceService,
-    anchor: ServiceJob,
-    filters: Optional[Dict[str, Any]] = None,
-    followed_id: Optional[str] = None,
-) -> List[ServiceJob]:
-    """The jobs that started no earlier than ``anchor`` (a job as the service sent it), ``anchor`` among them.
+def _started_within(job: ServiceJob, since: Optional[datetime], until: Optional[datetime] = None) -> bool:
+    started = start_time_of(job) or OLDEST
+    return (since is None or started >= since) and (until is None or started <= until)
+
+
+class _Reads:
+    """The reads of one listing call with the caller's ``filters``, and the syncs in progress that a time filter may hide."""
+
+    def __init__(self, source: DataSourceService, filters: Dict[str, Any]) -> None:
+        self.source = source
+        self.filters = filters
+        self._running: Optional[List[ServiceJob]] = None
+
+    def running(self) -> List[ServiceJob]:
+        """The jobs in progress that match the caller's status filter, asked without a time filter (once per call);
+        kept when they started within the caller's startTime/endTime, read as start times."""
+        if self._running is None:
+            wanted = self.filters.get("statusFilter")
+            jobs: List[ServiceJob] = []
+            for status in RUNNING_STATUSES_IN_ORDER:
+                if wanted is None or wanted == status:
+                    jobs.extend(self.source.list_all_sync_jobs(dict(statusFilter=status)))
+                if jobs:
+                    break  # a data source runs one sync at a time: the rest cannot hold another
+            self._running = [job for job in jobs if _started_within(job, self.filters.get("startTime"), self.filters.get("endTime"))]
+        return self._running
+
+    def read(self, request_filters: Dict[str, Any]) -> List[ServiceJob]:
+        """The jobs the service lists for ``request_filters``; when they have a time filter and hold no job in
+        progress, with the running jobs (:meth:`running`) it did not list."""
+        jobs = self.source.list_all_sync_jobs(request_filters)
+        timed = "startTime" in request_filters or "endTime" in request_filters
+        if timed and not any(is_in_progress(job) for job in jobs):
+            listed = {job.get("executionId") for job in jobs}
+            jobs = jobs + [job for job in self.running() if job.get("executionId") not in listed]
+        return jobs
+
+
+def _ask_from(since: datetime, floor: Optional[datetime]) -> datetime:
+    """The startTime to send for a window from ``since``: a margin earlier, but never before the caller's own startTime."""
+    asked = since - WINDOW_MARGIN
+    return max(asked, floor) if floor is not None else asked
+
+
+def list_jobs_from(source: DataSourceService, anchor: ServiceJob, filters: Optional[Dict[str, Any]] = None) -> List[ServiceJob]:
+    """The jobs that started no earlier than ``anchor`` (a job as the service sent it, a second of margin), ``anchor`` among them.
 
     Following one job (a poll while waiting) then costs a page or two instead of the whole history: the
-    listing is narrowed with the service's startTime filter, a second before the anchor's start. The API
-    documents neither which time that filter compares nor whether it is inclusive, so when the answer
-    holds neither the anchor nor the followed job (``followed_id``, when it is another job), the whole
-    listing (with ``filters``) is read instead.
+    listing is narrowed with the service's startTime filter, a second before the anchor's start, and
+    the in-progress syncs are added when the filter showed none (see the module docstring). Should the
+    answer still miss the anchor (a service whose filter means something else again), the whole listing
+    (with ``filters``) is read instead. A job started after the anchor that is missing from both is not
+    listed yet (a service may list a started sync late): a later poll finds it.
     """
+    filters = filters or {}
     started = start_time_of(anchor)
     if started is not None:
-        since = started - timedelta(seconds=1)
-        window_start = (filters or {}).get("startTime")
-        narrowed = dict(filters or {}, startTime=max(since, window_start) if window_start else since)
-        jobs = source.list_all_sync_jobs(narrowed)
-        listed = {job.get("executionId") for job in jobs}
-        if anchor.get("executionId") in listed and (followed_id is None or followed_id in listed):
+        since = started - WINDOW_MARGIN
+        floor = filters.get("startTime")
+        jobs = [job for job in _Reads(source, filters).read(dict(filters, startTime=max(since, floor) if floor else since))
+                if _started_within(job, since)]
+        if anchor.get("executionId") in {job.get("executionId") for job in jobs}:
             return jobs
     return source.list_all_sync_jobs(filters)
 
@@ -56,30 +109,36 @@ def list_recent_jobs(
     filters: Optional[Dict[str, Any]] = None,
     enough: Callable[[List[ServiceJob]], bool] = bool,
     now: Optional[datetime] = None,
+    since: Optional[datetime] = None,
 ) -> List[ServiceJob]:
     """The newest jobs that match ``filters``: enough of them for ``enough(jobs)``, not the whole history.
 
     The latest job of a data source that syncs hourly is in its last day; reading years of history for it
-    costs a request per 10 jobs. So the listing is first narrowed with the startTime filter to the last
-    day, week, month and year, widening until ``enough`` holds of the jobs that started inside the window,
-    and read whole only as a last resort. A job that started inside a window is newer than every job
-    outside it, so the newest jobs of the window are the newest of all. The API does not document the
-    filter's meaning: whatever it matches beyond the window is dropped, and a window with no job that
-    started inside it proves nothing and is widened. What cannot be checked is that the filter keeps every
-    job that started inside the window, running ones included; its name says so (docs/reliability.md).
+    costs a request per 10 jobs. So the listing is first narrowed to the last day, week, month and year,
+    widening until ``enough`` holds of the jobs that started inside the window, and read whole only as a
+    last resort. A job that started inside a window is newer than every job outside it, so the newest
+    jobs of the window are the newest of all. ``since`` is the caller's own window (the gate's max_age):
+    read like the others, and instead of the whole listing. The startTime/endTime of ``filters`` (a
+    user's) are sent as given. See the module docstring for what this needs of the service: nothing
+    beyond that a time filter lists every finished job that started inside it.
     """
     filters = filters or {}
+    reads = _Reads(source, filters)
     floor = filters.get("startTime")
     ceiling = filters.get("endTime")
     now = now or datetime.now(timezone.utc)
+    if since is not None and floor is not None and since <= floor:
+        since = None  # the caller's own startTime is narrower: it bounds the reads as given
     for width in RECENT_WINDOWS:
-        since = now - width
-        if floor is not None and since <= floor:
+        window_start = now - width
+        if (since is not None and window_start <= since) or (floor is not None and window_start <= floor):
             break  # the caller's own window is no wider: read it
-        if ceiling is not None and since > ceiling:
+        if ceiling is not None and window_start > ceiling:
             continue  # nothing in this window can match
-        jobs = source.list_all_sync_jobs(dict(filters, startTime=since))
-        in_window = [job for job in jobs if (start_time_of(job) or OLDEST) >= since]
+        jobs = reads.read(dict(filters, startTime=_ask_from(window_start, floor)))
+        in_window = [job for job in jobs if _started_within(job, window_start)]
         if enough(in_window):
             return in_window
-    return source.list_all_sync_jobs(filters)
+    if since is not None:
+        return [job for job in reads.read(dict(filters, startTime=_ask_from(since, floor))) if _started_within(job, since)]
+    return reads.read(filters)

@@ -15,9 +15,19 @@ from typing import Dict
 from typing import Optional
 from typing import Tuple
 
+try:
+    from dateutil.parser import isoparser
+except ImportError:  # python-dateutil comes with botocore; before 2.7 it has no isoparser
+    HAS_ISOPARSER = False
+else:
+    HAS_ISOPARSER = True
+    _ISOPARSER = isoparser(sep="T")
+
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import decode_resume_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_TIMEOUT
 
@@ -52,31 +62,38 @@ def validate_data_source(params: Dict[str, Any]) -> DataSourceRef:
     return DataSourceRef(**validate_ids(params))
 
 
+def _time_error(option: str, value: Any) -> OptionError:
+    return OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}")
+
+
 def parse_time(option: str, value: Any) -> Optional[datetime]:
     """Parse an ISO 8601 date-time (``2024-05-01T00:00:00Z``, offsets allowed) into an aware UTC datetime.
 
-    A value with no offset is taken as UTC. None stays None.
+    python-dateutil's ``isoparse`` reads it, not ``datetime.fromisoformat``, whose grammar grew in Python
+    3.11 (``.5Z``, ``20240501T000000Z``, week dates): modules run on the managed host's Python, so the
+    same text must mean the same instant on every Python. Letters may be lowercase and a space may
+    separate date and time. A value with no offset is taken as UTC. None stays None.
     """
     if value is None:
         return None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        # fromisoformat() before Python 3.11 knows neither 'Z' nor a lowercase 't'.
-        if text[-1:] in ("Z", "z"):
-            text = text[:-1] + "+00:00"
-        if len(text) > 10 and text[10] in ("t", " "):
-            text = text[:10] + "T" + text[11:]
+        if not HAS_ISOPARSER:
+            raise OptionError(f"{option} needs python-dateutil 2.7 or later (installed with botocore) to read ISO 8601 times")
+        text = value.strip().upper().replace(" ", "T")
         try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}") from None
+            parsed = _ISOPARSER.isoparse(text)
+        except (ValueError, OverflowError):
+            raise _time_error(option, value) from None
     else:
-        raise OptionError(f"{option} must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}")
+        raise _time_error(option, value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # an offset that moves the instant past year 1 or 9999
+        raise _time_error(option, value) from None
 
 
 def validate_status(option: str, value: Any) -> str:
@@ -123,3 +140,16 @@ def validate_wait(params: Dict[str, Any]) -> Tuple[int, int]:
 def validate_max_results(value: Any) -> Optional[int]:
     """``max_results`` is a positive number of jobs in total, or None for all of them."""
     return None if value is None else int_at_least("max_results", value, 1, expected="a positive integer")
+
+
+def validate_next_token(value: Any) -> Optional[ResumePoint]:
+    """``next_token``: a resume token (botocore's format, as this collection returns it) or a plain service token."""
+    if value is None:
+        return None
+    try:
+        return decode_resume_token(value)
+    except ValueError as e:
+        raise OptionError(
+            f"next_token must be the next_token of an earlier listing (a resume token, as boto3 writes them, or the service's "
+            f"own nextToken), but {e}; got {shorten(value)}"
+        ) from None

@@ -20,6 +20,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import is_conflict
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import service_errors
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,10 @@ class DataSourceService:
         return self.ref.data_source_id
 
     def list_sync_jobs_and_token(
-        self, filters: Optional[Dict[str, Any]] = None, max_results: Optional[int] = None, next_token: Optional[str] = None
+        self, filters: Optional[Dict[str, Any]] = None, max_results: Optional[int] = None, start: Optional[ResumePoint] = None
     ) -> Tuple[List[ServiceJob], Optional[str]]:
         """Up to ``max_results`` sync jobs (all, without it) as the service sent them (ListDataSourceSyncJobs),
-        and the token to resume from (None when the listing ended)."""
+        from ``start`` (a checked next_token) on, and the resume token to go on from (None when the listing ended)."""
         return paginate(
             # Looked up at each call, so that a test can replace the client's method.
             self.client.list_data_source_sync_jobs,
@@ -60,13 +61,34 @@ class DataSourceService:
             "history",
             f"the sync jobs of data source {self.data_source_id}",
             max_results,
-            next_token,
+            start,
         )
 
     def list_all_sync_jobs(self, filters: Optional[Dict[str, Any]] = None) -> List[ServiceJob]:
         """Every sync job of the data source that matches ``filters``, as the service sent them."""
         jobs, dummy = self.list_sync_jobs_and_token(filters)
         return jobs
+
+    def list_sync_jobs_page(
+        self, max_results: int, next_token: Optional[str] = None, filters: Optional[Dict[str, Any]] = None
+    ) -> Tuple[List[ServiceJob], Optional[str]]:
+        """One ListDataSourceSyncJobs request with exactly these parameters, not a listing: its jobs and the
+        service's nextToken. The probe checks how the service treats its tokens with it."""
+        request = dict(self.ref.request(), **(filters or {}), maxResults=max_results)
+        if next_token:
+            request["nextToken"] = next_token
+        try:
+            response = self.client.list_data_source_sync_jobs(aws_retry=True, **request)
+        except service_errors() as e:
+            raise QBusinessError(message=f"Failed to list the sync jobs of data source {self.data_source_id}", exception=e) from e
+        return response.get("history") or [], response.get("nextToken")
+
+    def get_data_source(self) -> Dict[str, Any]:
+        """GetDataSource: the service's description of the data source (displayName, type, status, ...)."""
+        try:
+            return self.client.get_data_source(aws_retry=True, **self.ref.request())
+        except service_errors() as e:
+            raise QBusinessError(message=f"Failed to read data source {self.data_source_id}", exception=e) from e
 
     def start_sync_job(self) -> str:
         """StartDataSourceSyncJob: the new execution ID. A ConflictException raises :class:`SyncConflict`."""
@@ -77,12 +99,10 @@ class DataSourceService:
             raise error(message=f"Failed to start a sync of data source {self.data_source_id}", exception=e) from e
         return response["executionId"]
 
-    def stop_sync_job(self) -> bool:
-        """StopDataSourceSyncJob: False if the service says there is no sync to stop (it ended meanwhile)."""
+    def stop_sync_job(self) -> None:
+        """StopDataSourceSyncJob. A ConflictException (usually: no sync to stop, it ended meanwhile) raises :class:`SyncConflict`."""
         try:
             self.client.stop_data_source_sync_job(aws_retry=True, **self.ref.request())
         except service_errors() as e:
-            if is_conflict(e):
-                return False
-            raise QBusinessError(message=f"Failed to stop the sync of data source {self.data_source_id}", exception=e) from e
-        return True
+            error = SyncConflict if is_conflict(e) else QBusinessError
+            raise error(message=f"Failed to stop the sync of data source {self.data_source_id}", exception=e) from e

@@ -12,7 +12,6 @@ from datetime import datetime
 from datetime import timezone
 from typing import Any
 from typing import Callable
-from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Sequence
@@ -72,12 +71,11 @@ def gate_data_source(
     a data source whose history could not be read fails the gate with the reason."""
     data_source_id = source.data_source_id
     read_at = now()  # one instant for max_age and the windows, so that a max_age of 1d is one window, not two
-    filters: Dict[str, Any] = {}
-    if options.max_age is not None:
-        filters["startTime"] = read_at - options.max_age
+    # max_age is the gate's own window, read as list_recent_jobs reads its windows (whatever the service's filter means)
+    since = None if options.max_age is None else read_at - options.max_age
 
     def read() -> List[ServiceJob]:
-        return list_recent_jobs(source, filters, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at)
+        return list_recent_jobs(source, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at, since=since)
 
     def report(job: ServiceJob, elapsed: float) -> None:
         if progress is not None:
@@ -88,7 +86,7 @@ def gate_data_source(
             read, latest_job, lambda job: options.wait and awaits_outcome(job, options), options.wait_timeout, options.wait_sleep,
             progress=report, deadline=deadline, monotonic=monotonic, sleep=sleep,
             # Polls read from the running job on: it and anything newer are all a verdict can need then.
-            read_next=lambda running: list_jobs_from(source, running, filters),
+            read_next=lambda running: list_jobs_from(source, running),
         )
         if timed_out:
             # Only a job still in progress keeps a wait going, so there is one.

@@ -13,6 +13,8 @@ The verdict for one data source:
 * Without ``wait``, an in-progress latest job whose status is not in ``fail_on`` is not judged: the
   newest finished job is, and the running one is reported beside it. With nothing finished to judge
   the gate fails, since it must never pass on data it did not read.
+* A judged job whose status is none of the seven the collection knows fails the gate, naming it: the
+  gate never passes on a status it cannot read (and does not wait on one: it cannot tell it is running).
 * The judged job fails the gate if its status is in ``fail_on``, if it started longer than ``max_age``
   ago, or if more than ``max_documents_failed`` documents failed.
 * A data source with no sync at all fails unless ``allow_no_history``. With ``max_age``, the listing
@@ -34,9 +36,11 @@ from typing import Sequence
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_known_status
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import unknown_status_note
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import format_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import DEFAULT_FAIL_MSG
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
@@ -120,7 +124,10 @@ def judge(
         return verdict
 
     verdict.job = normalize_job(judged)
-    if judged.get("status") in options.fail_on:
+    if not is_known_status(judged):
+        # Whatever it means, the gate cannot tell it from a failure.
+        verdict.reasons.append(f"{unknown_status_note(judged)}; the gate never passes a status it does not know")
+    elif judged.get("status") in options.fail_on:
         verdict.reasons.append(_status_reason(verdict.job))
     started = start_time_of(judged)
     if options.max_age is not None and (started is None or now - started > options.max_age):

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from pathlib import Path
 
 import pytest
 
@@ -38,28 +40,41 @@ def test_validate_id_rejects_and_names_the_option(value):
     assert err.value.message.startswith("data_source_id must be a Q Business ID")
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("2024-05-01T00:00:00Z", datetime(2024, 5, 1, tzinfo=UTC)),
-        ("2024-05-01t10:30:00z", datetime(2024, 5, 1, 10, 30, tzinfo=UTC)),
-        ("2024-05-01T12:00:00+02:00", datetime(2024, 5, 1, 10, tzinfo=UTC)),
-        ("2024-05-01 12:00:00", datetime(2024, 5, 1, 12, tzinfo=UTC)),
-        ("2024-05-01T00:00:00.250Z", datetime(2024, 5, 1, 0, 0, 0, 250000, tzinfo=UTC)),
-        ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC)),
-    ],
-)
-def test_parse_time_gives_aware_utc(text, expected):
-    parsed = parse_time("start_time", text)
-    assert parsed == expected
-    assert parsed.utcoffset() == timedelta(0)
+# The ISO 8601 table: every supported Python must read each input as the same instant (or refuse it);
+# the cross-Python test (tests/utils) reads the same file.
+ISO8601_CASES = json.loads((Path(__file__).parent / "iso8601_cases.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2024-13-01T00:00:00Z", "2024-05-01T25:00:00Z", " ", "", 1714521600, "2024-05-01T00:00:00+25:00"])
-def test_parse_time_rejects_and_names_the_option(text):
+@pytest.mark.parametrize("case", ISO8601_CASES, ids=[repr(case["input"]) for case in ISO8601_CASES])
+def test_parse_time_reads_the_iso8601_table(case):
+    if case["expected"] is None:
+        with pytest.raises(OptionError) as err:
+            parse_time("end_time", case["input"])
+        assert err.value.message == f"end_time must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got {case['input']!r}"
+    else:
+        parsed = parse_time("start_time", case["input"])
+        assert parsed.utcoffset() == timedelta(0)
+        assert parsed.isoformat() == case["expected"]
+
+
+def test_the_table_holds_the_inputs_pythons_disagree_on():
+    """fromisoformat() reads these on Python 3.11+ only; parse_time must read them everywhere."""
+    readable = {case["input"] for case in ISO8601_CASES if case["expected"] is not None}
+    assert {"2024-05-01T00:00:00.5Z", "20240501T000000Z", "2024-W18-3", "2024-05-01", "2024-05-01T12:00:00+02:00"} <= readable
+    assert any(case["expected"] is None for case in ISO8601_CASES)
+
+
+@pytest.mark.parametrize("value", [1714521600, 1.5, ["2024-05-01"], {}])
+def test_parse_time_rejects_what_is_not_a_string(value):
     with pytest.raises(OptionError) as err:
-        parse_time("end_time", text)
+        parse_time("end_time", value)
     assert err.value.message.startswith("end_time must be an ISO 8601 date-time")
+
+
+def test_parse_time_takes_a_datetime_and_no_offset_as_utc():
+    assert parse_time("start_time", datetime(2024, 5, 1, 12)) == datetime(2024, 5, 1, 12, tzinfo=UTC)
+    assert parse_time("start_time", datetime(2024, 5, 1, 12, tzinfo=timezone(timedelta(hours=2)))) == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert parse_time("start_time", None) is None
 
 
 def test_filters_map_to_the_api_parameters():

@@ -12,6 +12,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import latest_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import JOB_A
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import JOB_B
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import JOB_C
@@ -26,6 +27,8 @@ from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_job
 @pytest.fixture(name="client")
 def client_fixture(emulated_client):
     load_histories()
+    # As a service that accepts a nextToken only with the very request that produced it (maxResults included).
+    control.set_behaviours(tokens_bound_to_request=True)
     return emulated_client
 
 
@@ -37,13 +40,14 @@ def test_whole_history_over_six_pages(client):
     assert len(list_calls()) == 6
 
 
-def test_max_results_ends_on_a_page_boundary_and_resumes_exactly(client):
+def test_max_results_inside_a_page_resumes_exactly(client):
+    """25 = 10 + 10 + 5 of a third page: the token carries that page's token and the 5 already returned."""
     everything, dummy = source(client, LONG).list_sync_jobs_and_token()
     seen = []
     token = None
     parts = []
     while True:
-        jobs, token = source(client, LONG).list_sync_jobs_and_token(max_results=25, next_token=token)
+        jobs, token = source(client, LONG).list_sync_jobs_and_token(max_results=25, start=validate_next_token(token))
         parts.append(len(jobs))
         seen.extend(job["executionId"] for job in jobs)
         if token is None:

@@ -149,8 +149,8 @@ def test_started_waits_out_a_stopping_sync_then_starts(client):
     assert change.changed and change.execution_id != stopping and change.job["status"] == "SYNCING"
 
 
-def test_a_start_filter_that_hides_running_jobs_falls_back_to_whole_reads(client, monkeypatch):
-    """A service whose startTime filter left out jobs without an end time: the followed job is still found."""
+def test_a_start_filter_that_hides_running_jobs_still_finds_the_followed_one(client, monkeypatch):
+    """A service whose startTime filter left out jobs without an end time: the reads of running syncs find it."""
     real = client.client.list_data_source_sync_jobs
 
     def filter_hides_running_jobs(**kwargs):
@@ -183,15 +183,26 @@ def test_a_sync_that_ends_between_read_and_stop_is_not_an_error(client, monkeypa
     assert [r["status_code"] for r in control.requests() if r["operation"] == "StopDataSourceSyncJob"] == [200, 409]
 
 
+def _running_read(page):
+    """A read of running syncs: a status filter and no time filter (see listing.py)."""
+    return "syncStatus" in page and "startTime" not in page
+
+
 def test_following_a_job_reads_from_it_on_not_the_whole_history(client):
-    """57 hourly jobs are 6 pages; the first read takes the last day's (3 pages), then each poll is one page."""
+    """57 hourly jobs are 6 pages; the first read takes the last day's (3 pages), then each poll is one page.
+
+    The first read shows nothing running, and so does the last poll (the job has ended): each also asks for the
+    3 in-progress statuses without a time filter, 6 single-page requests in all (docs/reliability.md, item 3)."""
     control.seed_history(APP, INDEX, DS, generate={"count": 56, "status": "SUCCEEDED", "interval_seconds": 3600})
     control.set_next_sync(APP, INDEX, DS, syncing_seconds=1.5, indexing_seconds=0.5)
     control.clear_requests()
     change = ensure_sync_started(_source(client), wait=True, wait_timeout=30, wait_sleep=1)
     pages = [r["params"] for r in control.requests() if r["operation"] == "ListDataSourceSyncJobs"]
     assert change.job["status"] == "SUCCEEDED"
-    assert all("startTime" in page for page in pages)
-    first_read = [page for page in pages if page["startTime"] == pages[0]["startTime"]]
+    running_reads = [page["syncStatus"] for page in pages if _running_read(page)]
+    windowed = [page for page in pages if not _running_read(page)]
+    assert running_reads == ["SYNCING", "SYNCING_INDEXING", "STOPPING"] * 2
+    assert all("startTime" in page for page in windowed)
+    first_read = [page for page in windowed if page["startTime"] == windowed[0]["startTime"]]
     assert len(first_read) == 3  # 24 jobs of the last day, not the whole history's 6 pages
-    assert 2 <= len(pages) - 3 <= 4  # one page per poll: about 2 s of waiting at 1 s per poll, plus the first follow read
+    assert 2 <= len(windowed) - 3 <= 4  # one page per poll: about 2 s of waiting at 1 s per poll, plus the first follow read
