@@ -25,7 +25,9 @@ TREE := $(COLLECTIONS)/ansible_collections/qbusiness/ops
 AMAZON_AWS := $(COLLECTIONS)/ansible_collections/amazon/aws
 # The default cell's integration targets run from a staged copy of their own, so that they can run beside the
 # steps that use TREE (ansible-test writes into the tree it runs from).
-ICOLLECTIONS := $(CURDIR)/.build/integration/collections
+# ISUFFIX: another staged tree, for a second run of the default cell's integration beside the first (make test).
+ISUFFIX ?=
+ICOLLECTIONS := $(CURDIR)/.build/integration$(ISUFFIX)/collections
 ITREE := $(ICOLLECTIONS)/ansible_collections/qbusiness/ops
 PY := $(CURDIR)/$(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
@@ -39,8 +41,8 @@ TARGET ?=
 RELIABILITY_SCOPE ?= full
 MATRIX_RELIABILITY_SCOPE ?= subset
 
-.PHONY: help venv deps stage stage-integration matrix-setup target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
-	units emulator-tests integration $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench check test demo \
+.PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
+	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench check test demo \
 	emulator clean
 
 help:
@@ -89,8 +91,10 @@ $(addprefix sanity-,$(MATRIX_CELLS)): sanity-%: venv
 	tests/utils/matrix-cell $(MATRIX_$*) sanity
 
 # The matrix cells' virtualenvs and amazon.aws, made before steps that share them run side by side.
-matrix-setup: venv
-	$(foreach cell,$(MATRIX_CELLS),tests/utils/matrix-cell $(MATRIX_$(cell)) setup &&) true
+matrix-setup: $(addprefix matrix-setup-,$(MATRIX_CELLS))
+
+$(addprefix matrix-setup-,$(MATRIX_CELLS)): matrix-setup-%: venv
+	tests/utils/matrix-cell $(MATRIX_$*) setup
 
 # Links to the supported target Pythons (for ansible-test) and a virtualenv of each with the oldest boto3.
 target-pythons:
@@ -152,6 +156,12 @@ integration: stage-integration
 	RELIABILITY_SCOPE=$(RELIABILITY_SCOPE) PYTHON=$(PY) tests/utils/with-emulator -- \
 	  tests/utils/run-integration $(ITREE) $(CURDIR)/$(VENV)/bin/ansible-test $(ARGS)
 
+# The default cell's targets that run nested ansible-playbook processes (the longest), from a tree of their own, so that
+# make test runs them beside the default cell's other targets.
+HEAVY_TARGETS := reliability playbook_probe
+integration-heavy:
+	$(MAKE) --no-print-directory integration ISUFFIX=-heavy ARGS="$(HEAVY_TARGETS)"
+
 # The quick loop for day-to-day work: the default cell's sanity beside the type check, ruff and the unit and emulator
 # tests, then one integration target if named. make test stays the whole truth.
 check: stage
@@ -162,6 +172,7 @@ endif
 
 # Everything, in two streams side by side and the clock-bound target alone at the end (tests/utils/run-suite).
 test: stage stage-integration
+	$(MAKE) --no-print-directory stage-integration ISUFFIX=-heavy
 	tests/utils/run-suite
 
 demo: stage

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import socket
 import sys
 import threading
@@ -216,6 +217,11 @@ class Http2Connection:
             # server.ConnectionDropped (the drop_connection_rate fault): no answer, the connection ends, as over HTTP/1.1.
             self._drop()
             return
+        except Exception as exc:  # noqa: BLE001  an emulator bug: answer it, as werkzeug does over HTTP/1.1, never leave the stream open
+            answer = _Answer()
+            answer.status = "500 Internal Server Error"
+            answer.headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalServerException")]
+            answer.body = bytearray(json.dumps({"message": f"emulator error: {type(exc).__name__}: {exc}"}).encode())
         headers = [(":status", answer.status.split(None, 1)[0])]
         headers += [(name.lower(), value) for name, value in answer.headers if name.lower() not in _CONNECTION_HEADERS]
         names = {name for name, _ in headers}

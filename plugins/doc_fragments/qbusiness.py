@@ -89,4 +89,8 @@ notes:
     started in the last day are listed first, then those of the last 7, 30 and 365 days, and the whole
     history only when no such window holds what is needed. That costs one request per 10 syncs of the
     window read, so 3 for a data source that syncs hourly, however long its history.
+  - Whether the service's time filter keeps syncs still in progress is not documented, so when a windowed
+    read shows none, the statuses SYNCING, SYNCING_INDEXING and STOPPING are also listed without a time
+    filter (up to 3 more requests, fewer when one finds the running sync). The gate skips them when no
+    running sync can change its verdict (it does not wait, and its C(fail_on) holds no in-progress status).
 """

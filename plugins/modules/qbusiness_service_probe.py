@@ -116,6 +116,15 @@ unheld:
   type: list
   elements: str
   sample: []
+checked:
+  description:
+    - The RV(behaviours[].key) of each behaviour whose RV(behaviours[].holds) is V(true).
+    - Empty when the history showed nothing to check (too few jobs, none finished, nothing running); RV(holds)
+      is then V(true) as nothing failed, but that is no evidence, and the report's first line says so.
+  returned: always
+  type: list
+  elements: str
+  sample: [time_filter, running, token_binding]
 differs:
   description: The RV(behaviours[].key) of each behaviour the service showed otherwise than the emulator's default.
   returned: always

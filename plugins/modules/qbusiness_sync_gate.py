@@ -202,7 +202,11 @@ sync_jobs:
       elements: str
       returned: always
     running_job:
-      description: A newer sync that was still in progress and so was not judged (O(wait=false)).
+      description:
+        - A newer sync that was still in progress and so was not judged (O(wait=false)).
+        - Without O(wait) and with no in-progress status in O(fail_on), no running sync can change the verdict,
+          so the gate does not list the in-progress statuses for it; the running sync is then reported when the
+          service's time-filtered listing shows it (a service whose filter leaves running syncs out would not).
       type: dict
       returned: when a newer sync was running
     execution_id:

@@ -78,11 +78,19 @@ def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None]
     findings.extend(_not_probed_read_only(behaviour) for behaviour in (CONFLICT, LISTING_DELAY))
 
     unheld = [f.behaviour.key for f in findings if f.holds is False]
+    checked = [f.behaviour.key for f in findings if f.holds is True]
     differs = [f.behaviour.key for f in findings if f.result == DIFFERS]
     name = data_source.get("displayName", "")
+    if unheld:
+        verdict = f"what the collection depends on DOES NOT HOLD: {', '.join(unheld)}"
+    elif checked:
+        verdict = f"what the collection depends on holds (checked: {', '.join(checked)})"
+    else:
+        # Too few jobs, none finished, nothing running: an empty check is not a pass to rely on.
+        verdict = "nothing the collection depends on could be checked on this data source's history (see each behaviour)"
     headline = (
         f"Q Business service probe of data source {options.ref.data_source_id} ({name}): "
-        + (f"what the collection depends on DOES NOT HOLD: {', '.join(unheld)}" if unheld else "what the collection depends on holds")
+        + verdict
         + (f"; differs from the emulator: {', '.join(differs)}" if differs else "; everything seen is as the emulator does")
         + f" ({len(recorder.calls)} read requests)"
     )
@@ -93,6 +101,7 @@ def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None]
         changed=False,
         holds=not unheld,
         unheld=unheld,
+        checked=checked,
         differs=differs,
         data_source={new: data_source[old] for old, new in _DATA_SOURCE_KEYS if old in data_source},
         behaviours=[finding.to_result() for finding in findings],

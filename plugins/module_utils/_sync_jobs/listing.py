@@ -46,9 +46,10 @@ def _started_within(job: ServiceJob, since: Optional[datetime], until: Optional[
 class _Reads:
     """The reads of one listing call with the caller's ``filters``, and the syncs in progress that a time filter may hide."""
 
-    def __init__(self, source: DataSourceService, filters: Dict[str, Any]) -> None:
+    def __init__(self, source: DataSourceService, filters: Dict[str, Any], need_running: bool = True) -> None:
         self.source = source
         self.filters = filters
+        self.need_running = need_running
         self._running: Optional[List[ServiceJob]] = None
 
     def running(self) -> List[ServiceJob]:
@@ -70,7 +71,7 @@ class _Reads:
         progress, with the running jobs (:meth:`running`) it did not list."""
         jobs = self.source.list_all_sync_jobs(request_filters)
         timed = "startTime" in request_filters or "endTime" in request_filters
-        if timed and not any(is_in_progress(job) for job in jobs):
+        if self.need_running and timed and not any(is_in_progress(job) for job in jobs):
             listed = {job.get("executionId") for job in jobs}
             jobs = jobs + [job for job in self.running() if job.get("executionId") not in listed]
         return jobs
@@ -110,8 +111,13 @@ def list_recent_jobs(
     enough: Callable[[List[ServiceJob]], bool] = bool,
     now: Optional[datetime] = None,
     since: Optional[datetime] = None,
+    need_running: bool = True,
 ) -> List[ServiceJob]:
     """The newest jobs that match ``filters``: enough of them for ``enough(jobs)``, not the whole history.
+
+    ``need_running=False`` is for a caller whose answer no sync in progress can change (a gate that neither
+    waits nor fails on an in-progress status): it saves the reads of the in-progress statuses, and a running
+    sync is then in the answer only if the service's time filter lists it.
 
     The latest job of a data source that syncs hourly is in its last day; reading years of history for it
     costs a request per 10 jobs. So the listing is first narrowed to the last day, week, month and year,
@@ -123,7 +129,7 @@ def list_recent_jobs(
     beyond that a time filter lists every finished job that started inside it.
     """
     filters = filters or {}
-    reads = _Reads(source, filters)
+    reads = _Reads(source, filters, need_running)
     floor = filters.get("startTime")
     ceiling = filters.get("endTime")
     now = now or datetime.now(timezone.utc)

@@ -70,7 +70,8 @@ class SyncChange:
 
 
 # Ends a sync reaches by itself: seen right after a Stop the service accepted, the sync had ended before it.
-_ENDED_BY_ITSELF = ("SUCCEEDED", "FAILED", "INCOMPLETE")
+# Not INCOMPLETE: AWS does not say what it means, and a service might end a stopped sync with it.
+_ENDED_BY_ITSELF = ("SUCCEEDED", "FAILED")
 _TAKEN_AS_FINISHED = "it is taken as finished, since the collection cannot tell whether it is still running"
 
 

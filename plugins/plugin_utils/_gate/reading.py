@@ -18,6 +18,7 @@ from typing import Sequence
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import paginate
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import IN_PROGRESS_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
@@ -74,8 +75,13 @@ def gate_data_source(
     # max_age is the gate's own window, read as list_recent_jobs reads its windows (whatever the service's filter means)
     since = None if options.max_age is None else read_at - options.max_age
 
+    # Without wait, and with no in-progress status in fail_on, a running sync cannot change the verdict (the newest
+    # finished one is judged): the reads of the in-progress statuses (register item 3) are saved then.
+    need_running = options.wait or bool(options.fail_on & IN_PROGRESS_STATUSES)
+
     def read() -> List[ServiceJob]:
-        return list_recent_jobs(source, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at, since=since)
+        return list_recent_jobs(source, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at, since=since,
+                                need_running=need_running)
 
     def report(job: ServiceJob, elapsed: float) -> None:
         if progress is not None:

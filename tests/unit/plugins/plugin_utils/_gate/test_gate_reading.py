@@ -84,16 +84,27 @@ def test_service_errors_fail_the_data_source_not_the_process(client):
     assert "ResourceNotFoundException" in verdict.reasons[0]
 
 
-def test_max_age_narrows_the_listing_and_allow_no_history_costs_one_request(client):
+def test_max_age_narrows_the_listing_and_allow_no_history_costs_one_more_request(client):
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(max_age=timedelta(hours=1), allow_no_history=True))
     calls = [r["params"] for r in control.requests()]
     assert not verdict.passed and verdict.reasons == ["no sync started within max_age (1h)"]
-    # The window (from a second before it), the 3 in-progress statuses it did not show, then one request of one
-    # job (the listing's page size, 10, cut client-side) to tell "never synced" from "not within max_age".
-    assert len(calls) == 5
-    assert "startTime" in calls[0] and [call.get("syncStatus") for call in calls[1:4]] == ["SYNCING", "SYNCING_INDEXING", "STOPPING"]
-    assert "startTime" not in calls[4] and "syncStatus" not in calls[4]
+    # The window (from a second before it; without wait no running sync can change the verdict, so no reads of the
+    # in-progress statuses), then one request (the listing's page size, 10, cut client-side to one job) to tell
+    # "never synced" from "not within max_age".
+    assert len(calls) == 2
+    assert "startTime" in calls[0] and "startTime" not in calls[1] and "syncStatus" not in calls[1] and calls[1]["maxResults"] == "10"
+
+
+def test_with_an_in_progress_status_in_fail_on_the_running_syncs_are_read(client):
+    """fail_on SYNCING makes a running sync part of the verdict: then a time-filtered read that shows none is
+    followed by the reads of the 3 in-progress statuses (register item 3)."""
+    control.clear_requests()
+    verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(max_age=timedelta(hours=3), fail_on=frozenset({"FAILED", "SYNCING"})))
+    calls = [r["params"] for r in control.requests()]
+    assert verdict.passed
+    assert len(calls) == 4
+    assert "startTime" in calls[0] and [call.get("syncStatus") for call in calls[1:]] == ["SYNCING", "SYNCING_INDEXING", "STOPPING"]
 
 
 def test_data_sources_are_gated_concurrently(client):
@@ -104,9 +115,9 @@ def test_data_sources_are_gated_concurrently(client):
     verdicts = run_concurrently(lambda data_source_id: gate_data_source(_source(client, APP, INDEX, data_source_id), GateOptions()), [DS] * 4)
     arrivals = sorted(r["time"] for r in control.requests())
     assert [v.passed for v in verdicts] == [True] * 4
-    # Each reads its day window, then (nothing running) the 3 in-progress statuses: 4 requests one after the other.
-    assert len(arrivals) == 16
-    assert arrivals[3] - arrivals[0] < 0.4
+    # Each reads its day window, one request (without wait, no reads of the in-progress statuses).
+    assert len(arrivals) == 4
+    assert arrivals[-1] - arrivals[0] < 0.4
 
 
 def test_polls_read_from_the_running_job_on(client):
