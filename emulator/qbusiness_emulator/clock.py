@@ -1,4 +1,4 @@
-"""Time and the sync-job clock.
+"""Time, the sync-job clock and the data-source status clock.
 
 Times are integer epoch *milliseconds* (a timestamp read back from the API and sent again as a filter
 then compares exactly); the wire uses epoch seconds. The clock is never ticked: a job's status is read
@@ -21,6 +21,8 @@ IN_PROGRESS = frozenset({"SYNCING", "SYNCING_INDEXING", "STOPPING"})
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "INCOMPLETE", "ABORTED"})
 OUTCOMES = ("SUCCEEDED", "FAILED", "INCOMPLETE")
 OUTCOME = "<outcome>"  # a transition target standing for the job's chosen outcome
+# A data source's statuses (the model's DataSourceStatus); CreateDataSource makes an ACTIVE one.
+DATA_SOURCE_STATUSES = ("PENDING_CREATION", "CREATING", "ACTIVE", "DELETING", "FAILED", "UPDATING")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ SYNC_TRANSITIONS = (
 )
 # A stopped job: STOPPING, then ABORTED.
 STOP_TRANSITIONS = (Transition("STOPPING", "ABORTED", "stopping_seconds"),)
+# A data source set CREATING (scenario or set_data_source_status): ACTIVE once creating_seconds have passed.
+CREATING_TRANSITIONS = (Transition("CREATING", "ACTIVE", "creating_seconds"),)
 
 
 def advance(transitions: Sequence[Transition], entered_ms: int, at_ms: int, durations: Mapping[str, float],

@@ -15,12 +15,13 @@ from typing import Any
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from .behaviours import BEHAVIOURS
+from .clock import now_ms
 from .exceptions import ConflictException, ControlConflict, ControlError, ControlNotFound, ResourceNotFoundException
 from .faults import FAULTS, FaultConfig
 from .jobs import NextSync
 from .models import STATE_LOCK, DataSource, ServiceState, qbusiness_backends
 from .requestlog import REQUEST_LOG
-from .scenarios import build_scenario, check_scenario
+from .scenarios import DataSourceStatus, build_scenario, check_scenario
 from .validation import takes_spec
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "seed_history",
     "start_sync",
     "set_behaviours",
+    "set_data_source_status",
     "set_faults",
     "set_next_sync",
 ]
@@ -130,6 +132,26 @@ def set_next_sync(application_id: str, index_id: str, data_source_id: str, regio
         state = _state(region, account_id)
         _data_source(state, application_id, index_id, data_source_id).next_sync = next_sync
     return next_sync.to_spec()
+
+
+def set_data_source_status(application_id: str, index_id: str, data_source_id: str, status: str, error: dict[str, Any] | None = None,
+                           creating_seconds: float | None = None, region: str = "us-east-1",
+                           account_id: str | None = None) -> dict[str, Any]:
+    """Set a data source's status from now on, as GetDataSource and ListDataSources answer it.
+
+    ``status`` is one of the model's DataSourceStatus values. ``error`` ({error_code, error_message}) only with
+    FAILED (default: an InvalidRequest about the connector's configuration and credentials); ``creating_seconds``
+    (> 0) only with CREATING: CREATING for that many seconds from this call, then ACTIVE (default 30).
+    updatedAt becomes now when the status (or error) shown changes. Only what the data source shows changes:
+    StartDataSourceSyncJob and DeleteDataSource behave as for an ACTIVE one. Returns the stored choice
+    ``{"status", "error" {error_code, error_message} or null, "creating_seconds" or null}``.
+    """
+    chosen = DataSourceStatus.from_spec({"status": status, "error": error, "creating_seconds": creating_seconds},
+                                        "data-source-status")
+    with STATE_LOCK:
+        state = _state(region, account_id)
+        _data_source(state, application_id, index_id, data_source_id).set_status(chosen, now_ms())
+    return chosen.to_spec()
 
 
 def start_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1",

@@ -76,17 +76,17 @@ def parse_metrics(spec: Any, where: str) -> dict[str, int]:
     return out
 
 
-def parse_error(spec: Any, where: str) -> dict[str, str]:
-    """Validate a snake_case error spec {error_code, error_message} -> wire form."""
+def parse_error(spec: Any, where: str, default: dict[str, str] = DEFAULT_FAILED_ERROR) -> dict[str, str]:
+    """Validate a snake_case error spec {error_code, error_message} -> wire form; a key left out takes ``default``'s."""
     if not isinstance(spec, dict):
         raise ControlError(f"{where}: 'error' must be an object with keys error_code, error_message")
     for key in spec:
         if key not in ("error_code", "error_message"):
             raise ControlError(f"{where}: unknown error key '{key}'; allowed: error_code, error_message")
-    code = spec.get("error_code", "InternalError")
+    code = spec.get("error_code", default["errorCode"])
     if code not in ERROR_CODES:
         raise ControlError(f"{where}: error_code '{code}' is not one of {list(ERROR_CODES)}")
-    message = spec.get("error_message", "The sync job failed.")
+    message = spec.get("error_message", default["errorMessage"])
     if not isinstance(message, str) or not 1 <= len(message) <= 2048:
         raise ControlError(f"{where}: error_message must be a string of 1..2048 characters")
     return {"errorCode": code, "errorMessage": message}
@@ -123,7 +123,8 @@ def _optional_error(value: Any, key: str, where: str) -> dict[str, str] | None:
     return None if value is None else parse_error(value, where)
 
 
-def _error_as_spec(error: dict[str, str] | None) -> dict[str, str] | None:
+def error_as_spec(error: dict[str, str] | None) -> dict[str, str] | None:
+    """A wire-form error {errorCode, errorMessage} as its snake_case spec (None stays None)."""
     return None if error is None else {"error_code": error["errorCode"], "error_message": error["errorMessage"]}
 
 
@@ -138,7 +139,7 @@ class NextSync(SpecFields):
     indexing_seconds: float = spec_field(DEFAULT_INDEXING_SECONDS, seconds)
     stopping_seconds: float = spec_field(DEFAULT_STOPPING_SECONDS, seconds)
     metrics: dict[str, int] | None = spec_field(None, _optional_metrics)
-    error: dict[str, str] | None = spec_field(None, _optional_error, show=_error_as_spec)  # kept in wire form
+    error: dict[str, str] | None = spec_field(None, _optional_error, show=error_as_spec)  # kept in wire form
     data_source_error_code: str | None = spec_field(None, lambda value, key, where: parse_data_source_error_code(value, where))
     never_ends: bool = spec_field(False, flag)
     allow_unknown_status: bool = spec_field(False, flag)

@@ -14,21 +14,30 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from .clock import IN_PROGRESS, now_ms
+from .clock import CREATING_TRANSITIONS, IN_PROGRESS, advance, now_ms
 from .exceptions import ControlConflict, ControlError, ResourceNotFoundException
 from .history import HistoryOrder
 from .jobs import NextSync, SyncJob
 from .operations import OPERATIONS
-from .scenarios import expand_generate, job_from_spec
+from .scenarios import DataSourceStatus, expand_generate, job_from_spec
 from .validation import new_id
 
 # Serialises every access to any ServiceState: API requests and control calls alike.
 STATE_LOCK = threading.RLock()
 
 
+@dataclass(frozen=True)
+class StatusView:
+    """A data source's status as read at one instant: what GetDataSource / ListDataSources answer."""
+
+    status: str
+    error: dict[str, str] | None  # wire form; FAILED only
+    updated_ms: int  # updatedAt: when the data source last changed status (else its creation)
+
+
 @dataclass
 class DataSource:
-    """A data source and its sync-job history."""
+    """A data source, its status and its sync-job history."""
 
     data_source_id: str
     application_id: str
@@ -45,8 +54,34 @@ class DataSource:
     jobs: list[SyncJob] = field(default_factory=list)
     next_sync: NextSync | None = None  # how the next started job runs (one Start only)
     history_version: int = 0  # bumped by every change to ``jobs`` (see touch_history)
+    # The status as last set (scenario, set_data_source_status); read it with status_at, where CREATING turns ACTIVE.
+    status: DataSourceStatus = field(default_factory=DataSourceStatus)
+    status_set_ms: int | None = None  # when ``status`` was set (None: at creation); the CREATING clock starts there
+    status_updated_ms: int | None = None  # updatedAt while ``status`` shows as set (None: created_ms)
     _orders: dict[tuple[str, Any], HistoryOrder] = field(default_factory=dict, init=False, repr=False, compare=False)
     _orders_of: tuple[list[SyncJob] | None, int, int] = field(default=(None, -1, -1), init=False, repr=False, compare=False)
+
+    def status_at(self, at_ms: int) -> StatusView:
+        """The status at ``at_ms``, read lazily like a sync job: CREATING becomes ACTIVE after creating_seconds."""
+        chosen = self.status
+        set_ms = self.created_ms if self.status_set_ms is None else self.status_set_ms
+        if chosen.status == "CREATING" and chosen.creating_seconds is not None:
+            status, entered_ms = advance(CREATING_TRANSITIONS, set_ms, at_ms, {"creating_seconds": chosen.creating_seconds})
+            if status != "CREATING":
+                return StatusView(status, None, entered_ms)
+        updated_ms = self.created_ms if self.status_updated_ms is None else self.status_updated_ms
+        return StatusView(chosen.status, chosen.error if chosen.status == "FAILED" else None, updated_ms)
+
+    def set_status(self, chosen: DataSourceStatus, at_ms: int) -> StatusView:
+        """Set the status from ``at_ms`` on; updatedAt moves to ``at_ms`` when the status (or its error) shown changes."""
+        before = self.status_at(at_ms)
+        self.status = chosen
+        self.status_set_ms = at_ms
+        self.status_updated_ms = before.updated_ms
+        after = self.status_at(at_ms)
+        if (after.status, after.error) != (before.status, before.error):
+            self.status_updated_ms = at_ms
+        return self.status_at(at_ms)
 
     def jobs_in_progress(self, at_ms: int) -> list[SyncJob]:
         """The jobs that are SYNCING, SYNCING_INDEXING or STOPPING at ``at_ms``, oldest first."""

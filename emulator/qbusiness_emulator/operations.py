@@ -26,6 +26,7 @@ Body = dict[str, Any]
 Handler = Callable[["ServiceState", PathParams, Query, Body, dict[str, Any]], dict[str, Any]]
 
 _DS = "/applications/{applicationId}/indices/{indexId}/datasources"
+DEFAULT_INDEX_TYPE = "ENTERPRISE"  # GetIndex's type for an index made without one
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,21 @@ def create_index(state: ServiceState, path: PathParams, query: Query, body: Body
     return state.idempotent(("index", path["applicationId"]), body, create)
 
 
+@operation("GetIndex", "GET", "/applications/{applicationId}/indices/{indexId}")
+def get_index(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """GetIndex: ACTIVE; type ENTERPRISE unless CreateIndex chose one."""
+    FieldChecks.of_path(path).raise_if_any()
+    idx = state.index(path["applicationId"], path["indexId"])
+    out: dict[str, Any] = {
+        "applicationId": idx.application_id, "indexId": idx.index_id, "displayName": idx.display_name, "indexArn": idx.arn,
+        "status": "ACTIVE", "type": idx.type or DEFAULT_INDEX_TYPE,
+        "createdAt": to_epoch_seconds(idx.created_ms), "updatedAt": to_epoch_seconds(idx.created_ms),
+    }
+    if idx.description is not None:
+        out["description"] = idx.description
+    return out
+
+
 @operation("ListIndices", "GET", "/applications/{applicationId}/indices")
 def list_indices(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
     """ListIndices (creation order)."""
@@ -169,14 +185,17 @@ def get_data_source(state: ServiceState, path: PathParams, query: Query, body: B
     """GetDataSource."""
     FieldChecks.of_path(path).raise_if_any()
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
+    shown = ds.status_at(now_ms())
     out: dict[str, Any] = {
         "applicationId": ds.application_id, "indexId": ds.index_id, "dataSourceId": ds.data_source_id, "dataSourceArn": ds.arn,
         "displayName": ds.display_name, "type": ds.type, "configuration": ds.configuration,
-        "createdAt": to_epoch_seconds(ds.created_ms), "updatedAt": to_epoch_seconds(ds.created_ms), "status": "ACTIVE",
+        "createdAt": to_epoch_seconds(ds.created_ms), "updatedAt": to_epoch_seconds(shown.updated_ms), "status": shown.status,
     }
     for key, value in (("description", ds.description), ("roleArn", ds.role_arn), ("syncSchedule", ds.sync_schedule)):
         if value is not None:
             out[key] = value
+    if shown.error is not None:
+        out["error"] = dict(shown.error)
     return out
 
 
@@ -190,9 +209,10 @@ def list_data_sources(state: ServiceState, path: PathParams, query: Query, body:
     page, token = paginate(snapshot(list(idx.data_sources.values()), lambda d: d.seq), size, query.get("nextToken"),
                            ["ListDataSources", idx.application_id, idx.index_id], state.last_seq,
                            params=query)
+    at = now_ms()
     return _with_token({"dataSources": [{"displayName": d.display_name, "dataSourceId": d.data_source_id, "type": d.type,
-                                         "createdAt": to_epoch_seconds(d.created_ms), "updatedAt": to_epoch_seconds(d.created_ms),
-                                         "status": "ACTIVE"} for d in page]}, token)
+                                         "createdAt": to_epoch_seconds(d.created_ms), "updatedAt": to_epoch_seconds(shown.updated_ms),
+                                         "status": shown.status} for d in page for shown in (d.status_at(at),)]}, token)
 
 
 @operation("DeleteDataSource", "DELETE", _DS + "/{dataSourceId}")
@@ -207,6 +227,8 @@ def delete_data_source(state: ServiceState, path: PathParams, query: Query, body
 @operation("StartDataSourceSyncJob", "POST", _DS + "/{dataSourceId}/startsync")
 def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
     """StartDataSourceSyncJob: ConflictException while a job is SYNCING, SYNCING_INDEXING or STOPPING.
+
+    The data source's own status is not consulted (AWS does not document the answer for one that is not ACTIVE).
 
     Behaviours: start_while_running="ok" answers the running job's executionId instead (nothing starts);
     listing_delay_seconds keeps the new job out of ListDataSourceSyncJobs for that long.

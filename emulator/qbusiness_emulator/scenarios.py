@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .behaviours import BEHAVIOURS, BehaviourConfig
-from .clock import SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
+from .clock import DATA_SOURCE_STATUSES, SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
 from .exceptions import ControlConflict, ControlError
 from .jobs import (
     DEFAULT_FAILED_ERROR,
     NextSync,
     SyncJob,
     check_status,
+    error_as_spec,
     parse_data_source_error_code,
     parse_error,
     parse_metrics,
     plausible_metrics,
 )
-from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, check_keys, flag, new_id, seconds
+from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, SpecFields, check_keys, flag, new_id, seconds, spec_field
 
 if TYPE_CHECKING:
     from .models import ServiceState
@@ -31,7 +34,76 @@ GENERATE_KEYS = ("count", "status", "interval_seconds", "newest_start_time", "me
 SCENARIO_KEYS = ("region", "account_id", "applications", "behaviours")
 APPLICATION_KEYS = ("name", "application_id", "description", "indices")
 INDEX_KEYS = ("name", "index_id", "description", "data_sources")
-DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "history", "generate_history", "next_sync")
+DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "status", "error", "creating_seconds", "sync_schedule",
+                    "history", "generate_history", "next_sync")
+DEFAULT_CREATING_SECONDS = 30.0
+# A FAILED data source's error when none is given: what a connector that cannot reach its source reports.
+DEFAULT_DATA_SOURCE_ERROR = {"errorCode": "InvalidRequest",
+                             "errorMessage": "The data source connector could not connect to the data source. "
+                                             "Check the connector's configuration and the credentials it uses."}
+SYNC_SCHEDULE_MAX = 998  # the model's SyncSchedule length
+
+
+def _data_source_status(value: Any, key: str, where: str) -> str:
+    if not isinstance(value, str) or value not in DATA_SOURCE_STATUSES:
+        raise ControlError(f"{where}: '{key}' must be one of {list(DATA_SOURCE_STATUSES)}, not {value!r}")
+    return value
+
+
+def _data_source_error(value: Any, key: str, where: str) -> dict[str, str] | None:
+    return None if value is None else parse_error(value, where, DEFAULT_DATA_SOURCE_ERROR)
+
+
+def _positive_seconds(value: Any, key: str, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ControlError(f"{where}: '{key}' must be a number > 0")
+    return float(value)
+
+
+@dataclass
+class DataSourceStatus(SpecFields):
+    """A data source's status as a scenario or set_data_source_status sets it (their status keys).
+
+    ``error`` (wire form) goes with FAILED only, ``creating_seconds`` with CREATING only; absent, FAILED gets
+    :data:`DEFAULT_DATA_SOURCE_ERROR` and CREATING turns ACTIVE after :data:`DEFAULT_CREATING_SECONDS`.
+    """
+
+    WHERE: ClassVar[str] = "data-source-status"
+
+    status: str = spec_field("ACTIVE", _data_source_status)
+    error: dict[str, str] | None = spec_field(None, _data_source_error, show=error_as_spec)
+    creating_seconds: float | None = spec_field(None, _positive_seconds)
+
+    @classmethod
+    def from_spec(cls, spec: Any, where: str | None = None) -> DataSourceStatus:
+        """As :meth:`SpecFields.from_spec`, refusing an error without FAILED or creating_seconds without CREATING."""
+        chosen = super().from_spec(spec, where)
+        where = where or cls.WHERE
+        if chosen.error is not None and chosen.status != "FAILED":
+            raise ControlError(f"{where}: 'error' is only for status FAILED, not {chosen.status}")
+        if chosen.creating_seconds is not None and chosen.status != "CREATING":
+            raise ControlError(f"{where}: 'creating_seconds' is only for status CREATING, not {chosen.status}")
+        if chosen.status == "FAILED" and chosen.error is None:
+            chosen.error = dict(DEFAULT_DATA_SOURCE_ERROR)
+        if chosen.status == "CREATING" and chosen.creating_seconds is None:
+            chosen.creating_seconds = DEFAULT_CREATING_SECONDS
+        return chosen
+
+
+STATUS_KEYS = tuple(DataSourceStatus.keys())  # the scenario data source keys that set its status
+
+
+def status_of(ds: dict[str, Any], where: str) -> DataSourceStatus:
+    """The status keys of a scenario data source, checked (absent: ACTIVE)."""
+    return DataSourceStatus.from_spec({key: value for key, value in ds.items() if key in STATUS_KEYS}, where)
+
+
+def _check_sync_schedule(value: Any, where: str) -> None:
+    if value is not None and (not isinstance(value, str) or len(value) > SYNC_SCHEDULE_MAX):
+        raise ControlError(f"{where}: 'sync_schedule' must be a string of at most {SYNC_SCHEDULE_MAX} characters, "
+                           f"such as \"cron(0 * * * ? *)\"")
 
 
 def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
@@ -139,6 +211,8 @@ def _check_data_source(ds: Any, where: str, seen: set[str]) -> None:
     ds_type = ds.get("type", "S3")
     if not isinstance(ds_type, str) or not ds_type:
         raise ControlError(f"{where}: 'type' must be a non-empty string")
+    status_of(ds, where)
+    _check_sync_schedule(ds.get("sync_schedule"), where)
     history = ds.get("history", [])
     if not isinstance(history, list):
         raise ControlError(f"{where}: 'history' must be a list of job specs")
@@ -202,7 +276,9 @@ def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
             idx["index_id"] = index.index_id
             for ds in idx.setdefault("data_sources", []):
                 source = state.add_data_source(application.application_id, index.index_id, ds["name"], ds.get("data_source_id"),
-                                               ds_type=ds.get("type", "S3"), description=ds.get("description"))
+                                               ds_type=ds.get("type", "S3"), description=ds.get("description"),
+                                               sync_schedule=ds.get("sync_schedule"))
+                source.set_status(status_of(ds, "data source"), source.created_ms)
                 ds["data_source_id"] = source.data_source_id
                 ds.setdefault("type", source.type)
                 history = ds.get("history", [])

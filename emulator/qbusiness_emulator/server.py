@@ -58,6 +58,8 @@ CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "history"): lambda payload: {"execution_ids": _call_with_payload(control.seed_history, payload, "history")},
     ("POST", "next-sync"): lambda payload: {"next_sync": _call_with_payload(control.set_next_sync, payload, "next-sync")},
     ("POST", "start-sync"): lambda payload: _call_with_payload(control.start_sync, payload, "start-sync"),
+    ("POST", "data-source-status"): lambda payload: {
+        "data_source_status": _call_with_payload(control.set_data_source_status, payload, "data-source-status")},
     ("POST", "faults"): lambda payload: _call_with_payload(control.set_faults, payload, "faults"),
     ("GET", "faults"): lambda payload: control.get_faults(),
     ("DELETE", "faults"): lambda payload: control.clear_faults(),
@@ -234,7 +236,8 @@ def _print_ids(scenario: dict[str, Any]) -> None:
         for idx in app.get("indices", []):
             print(f"    index {idx['name']}: {idx['index_id']}")
             for ds in idx.get("data_sources", []):
-                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs)")
+                status = "" if ds.get("status", "ACTIVE") == "ACTIVE" else f", status {ds['status']}"
+                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs{status})")
 
 
 def _print_request(entry: dict[str, Any]) -> None:

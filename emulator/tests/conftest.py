@@ -55,6 +55,10 @@ class HttpControl:
         payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
         return self.call("POST", "next-sync", payload)["next_sync"]
 
+    def set_data_source_status(self, application_id: str, index_id: str, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
+        payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
+        return self.call("POST", "data-source-status", payload)["data_source_status"]
+
     def start_sync(self, application_id: str, index_id: str, data_source_id: str) -> dict[str, Any]:
         payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id}
         return self.call("POST", "start-sync", payload)

@@ -123,7 +123,9 @@ def test_an_empty_id_is_a_validation_error(server: Harness, path: str, field: st
 def test_routes_take_no_trailing_slash() -> None:
     assert match_route("GET", "/applications") == ("ListApplications", {})
     assert match_route("GET", "/applications/") == ("GetApplication", {"applicationId": ""})
-    assert match_route("GET", "/applications/x/indices/") == (None, {})
+    assert match_route("GET", "/applications/x/indices/") == ("GetIndex", {"applicationId": "x", "indexId": ""})
+    assert match_route("POST", "/applications/x/indices/") == (None, {})
+    assert match_route("GET", "/applications/x/indices/y/datasources/z/syncjobs/") == (None, {})
 
 
 def test_signed_requests_still_work(server: Harness) -> None:

@@ -1,4 +1,4 @@
-"""The CLI: python -m qbusiness_emulator as a subprocess (the demo scenario, refusals, stopping on SIGTERM)."""
+"""The CLI: python -m qbusiness_emulator as a subprocess (the demo scenario, refusals, stopping on SIGTERM), its id listing."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import boto3
+import moto
+import pytest
 
 from conftest import EMULATOR_DIR
+from qbusiness_emulator import control
+from qbusiness_emulator import server as cli
 
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
 APP, INDEX = "a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000001"
@@ -59,14 +63,29 @@ def test_cli_serves_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
         wiki = c.list_data_source_sync_jobs(**kw, dataSourceId=WIKI)["history"]
         assert (wiki[0]["status"], wiki[0]["dataSourceErrorCode"]) == ("FAILED", "AUTH_FAILED")
         assert [j["status"] for j in c.list_data_source_sync_jobs(**kw, dataSourceId=TICKETS)["history"]] == ["SUCCEEDED"] * 3
+        handbook_source = c.get_data_source(**kw, dataSourceId=HANDBOOK)
+        assert (handbook_source["status"], handbook_source["syncSchedule"]) == ("ACTIVE", "cron(0 * * * ? *)")
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert f"qbusiness emulator listening on http://127.0.0.1:{port}" in out
-    assert HANDBOOK in out and "wiki-confluence" in out
+    assert f"data source handbook-s3: {HANDBOOK} (12 seeded jobs)\n" in out and "wiki-confluence" in out
     assert "ListDataSourceSyncJobs us-east-1 200" in out  # --log-requests
     assert not port_file.exists()
+
+
+def test_cli_names_a_data_source_status_that_is_not_active(capsys: pytest.CaptureFixture[str]) -> None:
+    """The id listing printed at start (server._print_ids, fed load_scenario's answer) names a status other than ACTIVE."""
+    with moto.mock_aws():
+        control.reset()
+        loaded = control.load_scenario({"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": [
+            {"name": "broken", "data_source_id": HANDBOOK, "status": "FAILED"}, {"name": "fine", "data_source_id": WIKI}]}]}]})
+        cli._print_ids(loaded)
+    control.reset()
+    out = capsys.readouterr().out
+    assert f"data source broken: {HANDBOOK} (0 seeded jobs, status FAILED)\n" in out
+    assert f"data source fine: {WIKI} (0 seeded jobs)\n" in out
 
 
 def test_cli_refuses_remote_host(tmp_path: Path) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 
 from conftest import EMULATOR_DIR, Harness, HttpControl, http_error
+from qbe_shapes import assert_output
 from qbusiness_emulator import control
+from qbusiness_emulator.scenarios import DEFAULT_DATA_SOURCE_ERROR, DataSourceStatus
 
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
 
@@ -106,3 +110,120 @@ def test_start_sync_runs_the_next_sync_plan_and_conflicts_while_running(qb: Harn
     history = c.list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"],
                                            dataSourceId=key["data_source_id"])["history"]
     assert history[0]["status"] == "FAILED"
+
+
+def _ds_kw(ids: dict[str, str]) -> dict[str, str]:
+    return {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
+
+
+def _shown(c: Any, ids: dict[str, str]) -> dict[str, Any]:
+    got = c.get_data_source(**_ds_kw(ids))
+    assert_output("GetDataSource", got)
+    listed = c.list_data_sources(applicationId=ids["application_id"], indexId=ids["index_id"])
+    assert_output("ListDataSources", listed)
+    summary = next(d for d in listed["dataSources"] if d["dataSourceId"] == ids["data_source_id"])
+    assert (summary["status"], summary["updatedAt"], "error" in summary) == (got["status"], got["updatedAt"], False)
+    return got
+
+
+def test_set_data_source_status(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    c = qb.client()
+    created = _shown(c, ids)
+    assert (created["status"], created["updatedAt"]) == ("ACTIVE", created["createdAt"])  # CreateDataSource: ACTIVE at once
+    time.sleep(0.01)
+
+    assert qb.ctl.set_data_source_status(**ids, status="FAILED") == {
+        "status": "FAILED", "error": {"error_code": "InvalidRequest", "error_message": DEFAULT_DATA_SOURCE_ERROR["errorMessage"]},
+        "creating_seconds": None}
+    failed = _shown(c, ids)
+    assert (failed["status"], failed["error"]) == ("FAILED", DEFAULT_DATA_SOURCE_ERROR)
+    assert failed["updatedAt"] > failed["createdAt"]  # the status changed
+
+    time.sleep(0.01)
+    qb.ctl.set_data_source_status(**ids, status="FAILED")  # the same status and error again: no change, updatedAt stays
+    assert _shown(c, ids)["updatedAt"] == failed["updatedAt"]
+    qb.ctl.set_data_source_status(**ids, status="FAILED", error={"error_code": "ResourceNotFound", "error_message": "No such site"})
+    refailed = _shown(c, ids)
+    assert refailed["error"] == {"errorCode": "ResourceNotFound", "errorMessage": "No such site"}
+    assert refailed["updatedAt"] > failed["updatedAt"]  # another error is a change
+
+    # Start is not refused (AWS does not document the answer for a data source that is not ACTIVE): it starts
+    started = c.start_data_source_sync_job(**_ds_kw(ids))["executionId"]
+    assert c.list_data_source_sync_jobs(**_ds_kw(ids))["history"][0]["executionId"] == started
+
+    for status in ("UPDATING", "DELETING", "PENDING_CREATION", "ACTIVE"):
+        assert qb.ctl.set_data_source_status(**ids, status=status)["status"] == status
+        shown = _shown(c, ids)
+        assert (shown["status"], "error" in shown) == (status, False)
+    assert {r["operation"] for r in qb.ctl.requests()} <= {"CreateApplication", "CreateIndex", "CreateDataSource", "GetDataSource",
+                                                           "ListDataSources", "StartDataSourceSyncJob", "ListDataSourceSyncJobs"}
+
+
+def test_set_data_source_status_creating_then_active(qb: Harness) -> None:
+    ids = qb.make_data_source()
+    c = qb.client()
+    c.get_data_source(**_ds_kw(ids))  # warm
+    assert qb.ctl.set_data_source_status(**ids, status="CREATING", creating_seconds=1.5)["creating_seconds"] == 1.5
+    creating = _shown(c, ids)
+    assert (creating["status"], "error" in creating) == ("CREATING", False)
+    assert creating["updatedAt"] > creating["createdAt"]  # when it was set CREATING
+    deadline = time.monotonic() + 10
+    while (active := c.get_data_source(**_ds_kw(ids)))["status"] == "CREATING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert active["status"] == "ACTIVE"
+    assert (active["updatedAt"] - creating["updatedAt"]).total_seconds() == pytest.approx(1.5, abs=0.002)
+    assert _shown(c, ids)["updatedAt"] == active["updatedAt"]
+    # without creating_seconds: 30 s
+    assert qb.ctl.set_data_source_status(**ids, status="CREATING")["creating_seconds"] == 30.0
+    assert _shown(c, ids)["status"] == "CREATING"
+
+
+def test_set_data_source_status_signature_and_export() -> None:
+    assert "set_data_source_status" in control.__all__
+    params = list(inspect.signature(control.set_data_source_status).parameters)
+    assert params == ["application_id", "index_id", "data_source_id", *DataSourceStatus.keys(), "region", "account_id"]
+    assert inspect.signature(control.set_data_source_status).parameters["status"].default is inspect.Parameter.empty
+
+
+@pytest.mark.parametrize("keys, status, fragment", [
+    ({"status": "BROKEN"}, 400, "'status' must be one of"),
+    ({"status": "ACTIVE", "error": {"error_code": "InvalidRequest"}}, 400, "'error' is only for status FAILED"),
+    ({"status": "FAILED", "error": {"error_code": "Nope"}}, 400, "error_code 'Nope'"),
+    ({"status": "FAILED", "creating_seconds": 3}, 400, "'creating_seconds' is only for status CREATING"),
+    ({"status": "CREATING", "creating_seconds": -1}, 400, "'creating_seconds' must be a number > 0"),
+    ({"status": "ACTIVE", "data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
+    ({"status": "ACTIVE", "region": "xx-nowhere-1"}, 400, "region"),
+])
+def test_set_data_source_status_refuses(qb: Harness, keys: dict[str, Any], status: int, fragment: str) -> None:
+    ids = qb.make_data_source()
+    if qb.mode == "server":
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            qb.ctl.set_data_source_status(**{**ids, **keys})
+        got_status, body = http_error(exc.value)
+        assert (got_status, fragment in body["message"]) == (status, True), body
+    else:
+        with pytest.raises(control.ControlError) as err:
+            qb.ctl.set_data_source_status(**{**ids, **keys})
+        assert (err.value.status, fragment in str(err.value)) == (status, True), str(err.value)
+    assert _shown(qb.client(), ids)["status"] == "ACTIVE"  # nothing changed
+
+
+def test_data_source_status_route_errors(server: Harness) -> None:
+    ctl: HttpControl = server.ctl
+    ids = server.make_data_source()
+    for payload, fragment in (({**ids}, "missing key 'status'"), ({**ids, "status": "ACTIVE", "colour": "red"}, "unknown key 'colour'"),
+                              ({"application_id": ids["application_id"], "index_id": ids["index_id"], "status": "ACTIVE"},
+                               "missing key 'data_source_id'")):
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            ctl.call("POST", "data-source-status", payload)
+        got_status, body = http_error(exc.value)
+        assert (got_status, body["message"].startswith(f"data-source-status: {fragment}")) == (400, True), body
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        ctl.call("GET", "data-source-status")
+    assert http_error(exc.value)[0] == 405
+    answer = ctl.call("POST", "data-source-status", {**ids, "status": "FAILED", "error": {"error_message": "Expired token"},
+                                                     "region": "us-east-1", "account_id": "123456789012"})
+    expired = {"error_code": "InvalidRequest", "error_message": "Expired token"}
+    assert answer == {"data_source_status": {"status": "FAILED", "error": expired, "creating_seconds": None}}
+    assert [r["operation"] for r in ctl.requests()] == ["CreateApplication", "CreateIndex", "CreateDataSource"]  # control: not logged

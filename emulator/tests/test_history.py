@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from botocore.config import Config
 
 from conftest import Harness
 from qbe_shapes import assert_output
@@ -304,3 +305,92 @@ def test_cached_order_notices_jobs_changed_directly() -> None:
     assert ds.history_order("newest_first", None).jobs[0] is extra
     ds.jobs = [extra]
     assert ds.history_order("newest_first", None).jobs == [extra]
+
+
+# The listings a name lookup pages through: every item exactly once, in creation order, whatever the page size.
+def _by_paginator(c: Any, method: str, result_key: str, id_key: str, config: dict[str, Any] | None = None,
+                  **kw: Any) -> tuple[list[str], list[int]]:
+    pages = list(c.get_paginator(method).paginate(**kw, PaginationConfig=config or {}))
+    for page in pages:
+        assert_output(c.meta.method_to_api_mapping[method], page)
+    return [item[id_key] for page in pages for item in page[result_key]], [len(page[result_key]) for page in pages]
+
+
+def _by_max_results(c: Any, method: str, result_key: str, id_key: str, max_results: int, **kw: Any) -> tuple[list[str], list[int]]:
+    ids: list[str] = []
+    sizes = []
+    token = None
+    for _ in range(500):
+        answer = getattr(c, method)(**kw, maxResults=max_results, **({"nextToken": token} if token else {}))
+        assert_output(c.meta.method_to_api_mapping[method], answer)
+        ids.extend(item[id_key] for item in answer[result_key])
+        sizes.append(len(answer[result_key]))
+        token = answer.get("nextToken")
+        if not token:
+            return ids, sizes
+    raise AssertionError("pagination did not end")
+
+
+def _pages(total: int, size: int) -> list[int]:
+    return [size] * (total // size) + ([total % size] if total % size else [])
+
+
+def test_25_data_sources_page_through(qb: Harness) -> None:
+    c = qb.client()
+    app = c.create_application(displayName="many-sources")["applicationId"]
+    index = c.create_index(applicationId=app, displayName="main")["indexId"]
+    created = [c.create_data_source(applicationId=app, indexId=index, displayName=f"ds-{i % 4}",  # names repeat
+                                    configuration={"type": "S3"})["dataSourceId"] for i in range(25)]
+    assert len(set(created)) == 25
+    kw = {"applicationId": app, "indexId": index}
+    args = ("list_data_sources", "dataSources", "dataSourceId")
+    assert _by_paginator(c, *args, **kw) == (created, [10, 10, 5])  # no maxResults: the model's maximum, 10
+    assert _by_paginator(c, *args, {"PageSize": 4}, **kw) == (created, _pages(25, 4))
+    for size in (1, 7, 10):
+        assert _by_max_results(c, *args, size, **kw) == (created, _pages(25, size))
+    # botocore's MaxItems cuts a page in two; its resume token (with the same page size) carries on exactly there
+    first = c.get_paginator("list_data_sources").paginate(**kw, PaginationConfig={"MaxItems": 12, "PageSize": 5}).build_full_result()
+    rest = c.get_paginator("list_data_sources").paginate(**kw, PaginationConfig={"StartingToken": first["NextToken"],
+                                                                                   "PageSize": 5}).build_full_result()
+    assert [d["dataSourceId"] for d in first["dataSources"] + rest["dataSources"]] == created
+    assert "NextToken" not in rest
+
+
+def _many(count: int, kind: str, children: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return [{"name": f"{kind}-{i % 40}", **(children or {})} for i in range(count)]  # names repeat: 40 distinct among them
+
+
+def test_105_applications_and_105_indices_page_through(qb: Harness) -> None:
+    loaded = qb.ctl.load_scenario({"applications": [{"name": "first", "indices": _many(105, "index")}] + _many(104, "app")})
+    apps = [a["application_id"] for a in loaded["applications"]]
+    indices = [i["index_id"] for i in loaded["applications"][0]["indices"]]
+    assert len(set(apps)) == len(set(indices)) == 105
+    c = qb.client()
+    for args, kw, expected in ((("list_applications", "applications", "applicationId"), {}, apps),
+                               (("list_indices", "indices", "indexId"), {"applicationId": apps[0]}, indices)):
+        assert _by_paginator(c, *args, **kw) == (expected, [100, 5])  # no maxResults: the model's maximum, 100
+        assert _by_paginator(c, *args, {"PageSize": 10}, **kw) == (expected, _pages(105, 10))
+        for size in (1, 26, 100):
+            assert _by_max_results(c, *args, size, **kw) == (expected, _pages(105, size))
+    names = [a["displayName"] for a in c.get_paginator("list_applications").paginate().build_full_result()["applications"]]
+    assert names.count("app-3") == 3 and names.count("first") == 1
+
+
+@pytest.mark.parametrize("method, kw_of, limit", [
+    ("list_applications", lambda ids: {}, 100),
+    ("list_indices", lambda ids: {"applicationId": ids["application_id"]}, 100),
+    ("list_data_sources", lambda ids: {"applicationId": ids["application_id"], "indexId": ids["index_id"]}, 10),
+])
+def test_resource_list_max_results_out_of_range(qb: Harness, method: str, kw_of: Any, limit: int) -> None:
+    ids = qb.make_data_source()
+    c = qb.client()
+    raw = qb.client(config=Config(parameter_validation=False))  # botocore itself refuses maxResults below the model's min
+    for client, size in ((raw, 0), (raw, -1), (c, limit + 1), (c, 1000)):
+        with pytest.raises(client.exceptions.ValidationException) as exc:
+            getattr(client, method)(**kw_of(ids), maxResults=size)
+        response = exc.value.response
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert [f["name"] for f in response["fields"]] == ["maxResults"]
+        assert f"between 1 and {limit}" in response["Error"]["Message"]
+    for size in (1, limit):
+        assert_output(c.meta.method_to_api_mapping[method], getattr(c, method)(**kw_of(ids), maxResults=size))

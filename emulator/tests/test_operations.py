@@ -33,6 +33,11 @@ def test_every_operation_happy_path(qb: Harness) -> None:
 
     index = c.create_index(applicationId=app, displayName="main")
     assert_output("CreateIndex", index)
+    got_index = c.get_index(applicationId=app, indexId=index["indexId"])
+    assert_output("GetIndex", got_index)
+    assert (got_index["applicationId"], got_index["indexId"], got_index["indexArn"], got_index["displayName"], got_index["status"]) == (
+        app, index["indexId"], index["indexArn"], "main", "ACTIVE")
+    assert got_index["createdAt"] == got_index["updatedAt"]
     indices = c.list_indices(applicationId=app)
     assert_output("ListIndices", indices)
     assert [(i["indexId"], i["displayName"], i["status"]) for i in indices["indices"]] == [(index["indexId"], "main", "ACTIVE")]
@@ -86,6 +91,54 @@ def test_seeded_history_matches_output_shape(qb: Harness) -> None:
     assert explicit[0]["error"] == {"errorCode": "ResourceInactive", "errorMessage": "gone"}
 
 
+def test_get_index(qb: Harness) -> None:
+    c = qb.client()
+    app = c.create_application(displayName="idx-app")["applicationId"]
+    starter = c.create_index(applicationId=app, displayName="small", type="STARTER", description="for the pilot")
+    plain = c.create_index(applicationId=app, displayName="big")
+    got = c.get_index(applicationId=app, indexId=starter["indexId"])
+    assert_output("GetIndex", got)
+    assert (got["type"], got["description"], got["indexArn"]) == ("STARTER", "for the pilot", starter["indexArn"])
+    assert got["indexArn"] == f"arn:aws:qbusiness:us-east-1:123456789012:application/{app}/index/{starter['indexId']}"
+    other = c.get_index(applicationId=app, indexId=plain["indexId"])
+    assert_output("GetIndex", other)
+    assert (other["displayName"], other["type"], "description" in other) == ("big", "ENTERPRISE", False)
+    assert {k for k in other if k != "ResponseMetadata"} == {"applicationId", "indexId", "displayName", "indexArn", "status", "type",
+                                                             "createdAt", "updatedAt"}
+    # the scenario's index, with its description
+    loaded = qb.ctl.load_scenario({"applications": [{"name": "s", "indices": [{"name": "seeded", "description": "from the scenario"}]}]})
+    app_id = loaded["applications"][0]["application_id"]
+    seeded = c.get_index(applicationId=app_id, indexId=loaded["applications"][0]["indices"][0]["index_id"])
+    assert_output("GetIndex", seeded)
+    assert (seeded["displayName"], seeded["description"], seeded["status"]) == ("seeded", "from the scenario", "ACTIVE")
+    assert [r["operation"] for r in qb.ctl.requests()].count("GetIndex") == 3
+
+
+def test_display_names_may_repeat(qb: Harness) -> None:
+    """Nothing in the API makes a display name unique: two of each with one name are two resources."""
+    c = qb.client()
+    apps = [c.create_application(displayName="twin")["applicationId"] for _ in range(2)]
+    assert apps[0] != apps[1]
+    assert [(a["applicationId"], a["displayName"]) for a in c.list_applications()["applications"]] == [(a, "twin") for a in apps]
+    indices = [c.create_index(applicationId=apps[0], displayName="main")["indexId"] for _ in range(2)]
+    assert indices[0] != indices[1]
+    assert [(i["indexId"], i["displayName"]) for i in c.list_indices(applicationId=apps[0])["indices"]] == [(i, "main") for i in indices]
+    sources = [c.create_data_source(applicationId=apps[0], indexId=indices[1], displayName="docs",
+                                    configuration={"type": "S3"})["dataSourceId"] for _ in range(2)]
+    assert sources[0] != sources[1]
+    listed = c.list_data_sources(applicationId=apps[0], indexId=indices[1])["dataSources"]
+    assert [(d["dataSourceId"], d["displayName"]) for d in listed] == [(d, "docs") for d in sources]
+    for app in apps:
+        assert c.get_application(applicationId=app)["displayName"] == "twin"
+    for index in indices:
+        assert c.get_index(applicationId=apps[0], indexId=index)["displayName"] == "main"
+    for ds in sources:
+        assert c.get_data_source(applicationId=apps[0], indexId=indices[1], dataSourceId=ds)["displayName"] == "docs"
+    # and the same name at every level at once
+    c.create_index(applicationId=apps[1], displayName="twin")
+    assert [i["displayName"] for i in c.list_indices(applicationId=apps[1])["indices"]] == ["twin"]
+
+
 def _validation(exc_info: Any) -> dict[str, Any]:
     response = exc_info.value.response
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
@@ -119,6 +172,13 @@ def test_validation_errors(qb: Harness) -> None:
     assert _validation(exc)["fields"][0]["name"] == "applicationId"
 
     with pytest.raises(raw.exceptions.ValidationException) as exc:
+        raw.get_index(applicationId=ids["application_id"], indexId="short")
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["indexId"]
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.get_index(applicationId=BAD_ID, indexId=BAD_ID)
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["applicationId", "indexId"]
+
+    with pytest.raises(raw.exceptions.ValidationException) as exc:
         raw.list_data_source_sync_jobs(**kw, statusFilter="DONE")
     assert [f["name"] for f in _validation(exc)["fields"]] == ["statusFilter"]
 
@@ -131,13 +191,14 @@ def test_validation_errors(qb: Harness) -> None:
     assert _validation(exc)["fields"][0]["name"] == "displayName"
 
 
-@pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_data_source", "list_data_sources",
+@pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_index", "get_data_source", "list_data_sources",
                                        "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job"])
 def test_unknown_resources(qb: Harness, operation: str) -> None:
     ids = qb.make_data_source()
     c = qb.client(config=NO_RETRIES)
     full = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
-    needed = {"get_application": ["applicationId"], "list_indices": ["applicationId"], "list_data_sources": ["applicationId", "indexId"]}
+    needed = {"get_application": ["applicationId"], "list_indices": ["applicationId"], "get_index": ["applicationId", "indexId"],
+              "list_data_sources": ["applicationId", "indexId"]}
     names = needed.get(operation, ["applicationId", "indexId", "dataSourceId"])
     expected_type = {"applicationId": "Application", "indexId": "Index", "dataSourceId": "DataSource"}
     for unknown in names:

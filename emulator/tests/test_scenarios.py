@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import time
 import urllib.error
 from typing import Any
 
 import pytest
 
 from conftest import EMULATOR_DIR, Harness, http_error
+from qbe_shapes import assert_output
 from qbusiness_emulator import control
+from qbusiness_emulator.models import ServiceState
+from qbusiness_emulator.scenarios import DEFAULT_DATA_SOURCE_ERROR, build_scenario, check_scenario
 
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
 
@@ -36,6 +41,12 @@ def test_load_scenario_fills_ids_and_seeds(qb: Harness) -> None:
     assert wiki[0]["dataSourceErrorCode"] == "AUTH_FAILED"
     assert [j["status"] for j in wiki[1:3]] == ["INCOMPLETE", "INCOMPLETE"] and all(
         int(j["metrics"]["documentsFailed"]) > 0 for j in wiki[1:3])
+    for name, schedule in (("handbook-s3", "cron(0 * * * ? *)"), ("wiki-confluence", "cron(0 2 * * ? *)"),
+                           ("tickets-sharepoint", "cron(0 3 * * ? *)")):
+        got = c.get_data_source(**kw, dataSourceId=sources[name]["data_source_id"])
+        assert_output("GetDataSource", got)
+        assert (got["status"], got["syncSchedule"], "error" in got) == ("ACTIVE", schedule, False)
+    assert {d["status"] for d in listed} == {"ACTIVE"}
     tickets = sources["tickets-sharepoint"]["data_source_id"]
     assert [j["status"] for j in c.list_data_source_sync_jobs(**kw, dataSourceId=tickets)["history"]] == ["SUCCEEDED"] * 3
     c.start_data_source_sync_job(**kw, dataSourceId=tickets)
@@ -67,6 +78,138 @@ def test_scenario_history_with_an_unknown_status(qb: Harness) -> None:
     kw = {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"],
           "dataSourceId": app["indices"][0]["data_sources"][0]["data_source_id"]}
     assert [j["status"] for j in qb.client().list_data_source_sync_jobs(**kw)["history"]] == ["PAUSED"]
+
+
+def _one_index(*sources: dict[str, Any]) -> dict[str, Any]:
+    return {"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": list(sources)}]}]}
+
+
+def test_scenario_data_source_status_error_and_schedule(qb: Harness) -> None:
+    loaded = qb.ctl.load_scenario(_one_index(
+        {"name": "broken", "status": "FAILED"},
+        {"name": "denied", "status": "FAILED", "error": {"error_code": "ResourceInactive", "error_message": "The bucket is gone"}},
+        {"name": "half", "status": "FAILED", "error": {"error_message": "Token expired"}},
+        {"name": "busy", "status": "UPDATING", "sync_schedule": ""},
+        {"name": "going", "status": "DELETING"},
+        {"name": "queued", "status": "PENDING_CREATION"},
+        {"name": "fine", "status": "ACTIVE", "sync_schedule": "cron(0 12 * * ? *)"},
+        {"name": "plain"},
+    ))
+    app = loaded["applications"][0]
+    kw = {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"]}
+    ids = {ds["name"]: ds["data_source_id"] for ds in app["indices"][0]["data_sources"]}
+    c = qb.client()
+    got = {}
+    for name, ds_id in ids.items():
+        got[name] = c.get_data_source(**kw, dataSourceId=ds_id)
+        assert_output("GetDataSource", got[name])
+        assert got[name]["updatedAt"] == got[name]["createdAt"]  # loaded so: no change since
+    assert {name: g["status"] for name, g in got.items()} == {
+        "broken": "FAILED", "denied": "FAILED", "half": "FAILED", "busy": "UPDATING", "going": "DELETING", "queued": "PENDING_CREATION",
+        "fine": "ACTIVE", "plain": "ACTIVE"}
+    assert got["broken"]["error"] == DEFAULT_DATA_SOURCE_ERROR
+    assert got["broken"]["error"]["errorCode"] == "InvalidRequest" and "credentials" in got["broken"]["error"]["errorMessage"]
+    assert got["denied"]["error"] == {"errorCode": "ResourceInactive", "errorMessage": "The bucket is gone"}
+    assert got["half"]["error"] == {"errorCode": "InvalidRequest", "errorMessage": "Token expired"}
+    assert [name for name, g in got.items() if "error" in g] == ["broken", "denied", "half"]
+    assert (got["fine"]["syncSchedule"], got["busy"]["syncSchedule"], "syncSchedule" in got["plain"]) == ("cron(0 12 * * ? *)", "", False)
+    listed = c.list_data_sources(**kw)
+    assert_output("ListDataSources", listed)
+    assert [(d["displayName"], d["status"]) for d in listed["dataSources"]] == [(name, got[name]["status"]) for name in ids]
+    assert all("error" not in d for d in listed["dataSources"])
+    # Start is not refused for a data source that is not ACTIVE (AWS does not document it): it starts
+    started = c.start_data_source_sync_job(**kw, dataSourceId=ids["broken"])
+    assert c.list_data_source_sync_jobs(**kw, dataSourceId=ids["broken"])["history"][0]["executionId"] == started["executionId"]
+
+
+def test_scenario_creating_turns_active_on_the_clock(qb: Harness) -> None:
+    c = qb.client()
+    c.list_applications()  # warm: the first call of a worker can be slow
+    loaded = qb.ctl.load_scenario(_one_index({"name": "new", "status": "CREATING", "creating_seconds": 1.5}))
+    app = loaded["applications"][0]
+    kw = {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"],
+          "dataSourceId": app["indices"][0]["data_sources"][0]["data_source_id"]}
+    first = c.get_data_source(**kw)
+    assert_output("GetDataSource", first)
+    assert (first["status"], first["updatedAt"], "error" in first) == ("CREATING", first["createdAt"], False)
+    assert c.list_data_sources(applicationId=kw["applicationId"], indexId=kw["indexId"])["dataSources"][0]["status"] == "CREATING"
+    deadline = time.monotonic() + 10
+    while (later := c.get_data_source(**kw))["status"] == "CREATING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert later["status"] == "ACTIVE"
+    assert (later["updatedAt"] - later["createdAt"]).total_seconds() == pytest.approx(1.5, abs=0.002)  # when it turned ACTIVE
+    summary = c.list_data_sources(applicationId=kw["applicationId"], indexId=kw["indexId"])["dataSources"][0]
+    assert (summary["status"], summary["updatedAt"]) == ("ACTIVE", later["updatedAt"])
+
+
+def test_scenario_creating_defaults_to_30_seconds() -> None:
+    doc = _one_index({"name": "new", "status": "CREATING"})
+    check_scenario(doc)
+    state = ServiceState("us-east-1", "123456789012")
+    loaded = build_scenario(state, doc)
+    app = loaded["applications"][0]
+    ds = state.data_source(app["application_id"], app["indices"][0]["index_id"], app["indices"][0]["data_sources"][0]["data_source_id"])
+    created = ds.created_ms
+    assert (ds.status_at(created + 29_999).status, ds.status_at(created + 29_999).updated_ms) == ("CREATING", created)
+    assert (ds.status_at(created + 30_000).status, ds.status_at(created + 30_000).updated_ms) == ("ACTIVE", created + 30_000)
+    assert ds.status.to_spec() == {"status": "CREATING", "error": None, "creating_seconds": 30.0}
+
+
+def test_scenario_names_may_repeat(qb: Harness) -> None:
+    """Two applications, indices or data sources with one name are loaded as two, each with its own id."""
+    twin_index = {"name": "main", "data_sources": [{"name": "docs"}, {"name": "docs", "type": "WEB"}]}
+    loaded = qb.ctl.load_scenario({"applications": [{"name": "twin", "indices": [twin_index, {"name": "main"}]}, {"name": "twin"}]})
+    apps = loaded["applications"]
+    c = qb.client()
+    assert [(a["applicationId"], a["displayName"]) for a in c.list_applications()["applications"]] == [
+        (a["application_id"], "twin") for a in apps]
+    indices = apps[0]["indices"]
+    assert [(i["indexId"], i["displayName"]) for i in c.list_indices(applicationId=apps[0]["application_id"])["indices"]] == [
+        (i["index_id"], "main") for i in indices]
+    sources = indices[0]["data_sources"]
+    listed = c.list_data_sources(applicationId=apps[0]["application_id"], indexId=indices[0]["index_id"])["dataSources"]
+    assert [(d["dataSourceId"], d["displayName"], d["type"]) for d in listed] == [
+        (sources[0]["data_source_id"], "docs", "S3"), (sources[1]["data_source_id"], "docs", "WEB")]
+    assert len({apps[0]["application_id"], apps[1]["application_id"], indices[0]["index_id"], indices[1]["index_id"],
+                sources[0]["data_source_id"], sources[1]["data_source_id"]}) == 6
+
+
+_DS0 = "applications[0].indices[0].data_sources[0]"
+
+
+@pytest.mark.parametrize("doc, fragment", [
+    (_one_index({"name": "d", "status": "BROKEN"}), f"{_DS0}: 'status' must be one of"),
+    (_one_index({"name": "d", "status": "failed"}), f"{_DS0}: 'status'"),
+    (_one_index({"name": "d", "status": None}), f"{_DS0}: 'status'"),
+    (_one_index({"name": "d", "error": {"error_code": "InvalidRequest"}}), f"{_DS0}: 'error' is only for status FAILED"),
+    (_one_index({"name": "d", "status": "FAILED", "error": {"error_code": "Oops"}}), f"{_DS0}: error_code 'Oops'"),
+    (_one_index({"name": "d", "status": "FAILED", "error": {"code": "InternalError"}}), f"{_DS0}: unknown error key 'code'"),
+    (_one_index({"name": "d", "status": "FAILED", "error": "bad"}), f"{_DS0}: 'error' must be an object"),
+    (_one_index({"name": "d", "status": "FAILED", "error": {"error_message": ""}}), f"{_DS0}: error_message"),
+    (_one_index({"name": "d", "creating_seconds": 5}), f"{_DS0}: 'creating_seconds' is only for status CREATING"),
+    (_one_index({"name": "d", "status": "CREATING", "creating_seconds": 0}), f"{_DS0}: 'creating_seconds' must be a number > 0"),
+    (_one_index({"name": "d", "status": "CREATING", "creating_seconds": "soon"}), f"{_DS0}: 'creating_seconds'"),
+    (_one_index({"name": "d", "status": "CREATING", "creating_seconds": True}), f"{_DS0}: 'creating_seconds'"),
+    (_one_index({"name": "d", "sync_schedule": 3600}), f"{_DS0}: 'sync_schedule' must be a string"),
+    (_one_index({"name": "d", "sync_schedule": "x" * 999}), f"{_DS0}: 'sync_schedule'"),
+    (_one_index({"name": "ok"}, {"name": "d", "status": "ACTIVE", "sync_schedule": ["cron"]}),
+     "applications[0].indices[0].data_sources[1]: 'sync_schedule'"),
+    (_one_index({"name": "d", "state": "ACTIVE"}), f"{_DS0}: unknown key 'state'"),
+])
+def test_bad_data_source_status_keys_are_refused_whole(qb: Harness, doc: dict[str, Any], fragment: str) -> None:
+    doc = copy.deepcopy(doc)  # the parameters are shared by both modes
+    doc["applications"].insert(0, {"name": "would-be-created"})  # checked before anything is created
+    fragment = fragment.replace("applications[0]", "applications[1]")
+    if qb.mode == "server":
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            qb.ctl.load_scenario(doc)
+        status, body = http_error(exc.value)
+        assert status == 400 and fragment in body["message"], body
+    else:
+        with pytest.raises(control.ControlError) as err:
+            qb.ctl.load_scenario(doc)
+        assert fragment in str(err.value)
+    assert qb.client().list_applications()["applications"] == []
 
 
 @pytest.mark.parametrize("doc, fragment", [
