@@ -1,4 +1,4 @@
-"""Time, the sync-job clock and the data-source status clock.
+"""Time, the sync-job clock and the data-source status clock (and the status names of jobs, data sources, documents).
 
 Times are integer epoch *milliseconds* (a timestamp read back from the API and sent again as a filter
 then compares exactly); the wire uses epoch seconds. The clock is never ticked: a job's status is read
@@ -23,6 +23,9 @@ OUTCOMES = ("SUCCEEDED", "FAILED", "INCOMPLETE")
 OUTCOME = "<outcome>"  # a transition target standing for the job's chosen outcome
 # A data source's statuses (the model's DataSourceStatus); CreateDataSource makes an ACTIVE one.
 DATA_SOURCE_STATUSES = ("PENDING_CREATION", "CREATING", "ACTIVE", "DELETING", "FAILED", "UPDATING")
+# A document's statuses (the model's DocumentStatus); the failed ones carry an error.
+DOCUMENT_STATUSES = ("RECEIVED", "PROCESSING", "INDEXED", "UPDATED", "FAILED", "DELETING", "DELETED", "DOCUMENT_FAILED_TO_INDEX")
+FAILED_DOCUMENT_STATUSES = ("FAILED", "DOCUMENT_FAILED_TO_INDEX")
 
 
 @dataclass(frozen=True)

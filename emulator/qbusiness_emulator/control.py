@@ -35,6 +35,7 @@ __all__ = [
     "load_scenario_file",
     "requests",
     "reset",
+    "seed_documents",
     "seed_history",
     "start_sync",
     "set_behaviours",
@@ -82,12 +83,13 @@ def reset() -> None:
 
 
 def load_scenario(doc: dict[str, Any], region: str | None = None, account_id: str | None = None) -> dict[str, Any]:
-    """Create the applications, indices, data sources, seeded histories and next-sync choices of ``doc``.
+    """Create the applications, indices, data sources, seeded histories, documents and next-sync choices of ``doc``.
 
     The region is ``doc["region"]``, else ``region``, else us-east-1 (likewise ``account_id``). The whole
     document is validated first. Returns a copy of ``doc`` with "region", "account_id" and every
-    application_id/index_id/data_source_id filled in, every history entry's execution_id filled in,
-    and per data source "execution_ids": the ids of all seeded jobs (history first, then generated).
+    application_id/index_id/data_source_id filled in, every history entry's execution_id and every
+    documents entry's document_id filled in, and per data source "execution_ids": the ids of all seeded
+    jobs (history first, then generated) and "document_ids": the ids of its documents (documents first, then generated).
     """
     check_scenario(doc)
     with STATE_LOCK:
@@ -117,6 +119,23 @@ def seed_history(application_id: str, index_id: str, data_source_id: str, jobs: 
     with STATE_LOCK:
         state = _state(region, account_id)
         return state.seed_jobs(_data_source(state, application_id, index_id, data_source_id), jobs, generate, replace)
+
+
+def seed_documents(application_id: str, index_id: str, data_source_id: str, documents: list[dict[str, Any]] | None = None,
+                   generate: dict[str, Any] | None = None, replace: bool = False, region: str = "us-east-1",
+                   account_id: str | None = None) -> list[str]:
+    """Add documents to a data source, as ListDocuments lists them: ``documents`` (document specs) and/or
+    ``generate`` (generate_documents keys).
+
+    ``replace=True`` first removes every document of the data source. The syncs that have ended are applied
+    to the documents before (so they do not change documents seeded after their end). Returns the ids of the
+    added documents, ``documents`` first, then generated.
+    """
+    if not isinstance(replace, bool):
+        raise ControlError("'replace' must be true or false")
+    with STATE_LOCK:
+        state = _state(region, account_id)
+        return state.seed_documents(_data_source(state, application_id, index_id, data_source_id), documents, generate, replace)
 
 
 @takes_spec(NextSync, before=DATA_SOURCE_ARGS, after=SCOPE_ARGS)

@@ -32,7 +32,8 @@ Window = Callable[[int, int, int], tuple[list[T], int]]
 
 HISTORY_ORDERS = ("newest_first", "oldest_first", "shuffled")
 # Page-size ceilings from the service model; the default page size is the ceiling.
-PAGE_LIMITS = {"ListApplications": 100, "ListIndices": 100, "ListDataSources": 10, "ListDataSourceSyncJobs": 10}
+PAGE_LIMITS = {"ListApplications": 100, "ListIndices": 100, "ListDataSources": 10, "ListDataSourceSyncJobs": 10,
+               "ListDocuments": 100}
 _TOKEN_PREFIX = "qbe1."
 
 

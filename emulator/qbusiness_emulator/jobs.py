@@ -8,7 +8,16 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .clock import IN_PROGRESS, OUTCOMES, STOP_TRANSITIONS, SYNC_STATUSES, SYNC_TRANSITIONS, advance, to_epoch_seconds
+from .clock import (
+    FAILED_DOCUMENT_STATUSES,
+    IN_PROGRESS,
+    OUTCOMES,
+    STOP_TRANSITIONS,
+    SYNC_STATUSES,
+    SYNC_TRANSITIONS,
+    advance,
+    to_epoch_seconds,
+)
 from .exceptions import ControlError
 from .validation import SpecFields, flag, seconds, spec_field
 
@@ -26,6 +35,13 @@ DEFAULT_STOPPING_SECONDS = 1.0
 # A job that never ends scans this many documents per second (and adds a tenth of them).
 NEVER_ENDS_SCAN_RATE = 25
 DEFAULT_FAILED_ERROR = {"errorCode": "InternalError", "errorMessage": "The sync job failed."}
+# What a failed document says when nothing was chosen: cycled over the failed documents, in listing order.
+DEFAULT_DOCUMENT_ERRORS = (
+    {"errorCode": "InvalidRequest", "errorMessage": "The document exceeds the 50 MB size limit."},
+    {"errorCode": "InternalError", "errorMessage": "The document could not be parsed: unsupported encoding."},
+    {"errorCode": "InvalidRequest", "errorMessage": "The file type .xyz is not supported."},
+    {"errorCode": "ResourceNotFound", "errorMessage": "The source file was deleted before it could be crawled."},
+)
 # A status outside the API's seven (allow_unknown_status): upper-case, as the service's enum values are.
 UNKNOWN_STATUS_RE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 
@@ -92,6 +108,36 @@ def parse_error(spec: Any, where: str, default: dict[str, str] = DEFAULT_FAILED_
     return {"errorCode": code, "errorMessage": message}
 
 
+def parse_document_errors(value: Any, key: str, where: str) -> tuple[dict[str, str], ...] | None:
+    """An optional non-empty list of error specs {error_code, error_message} (both required) -> wire form."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        raise ControlError(f"{where}: '{key}' must be a non-empty list of {{error_code, error_message}} objects")
+    errors = []
+    for i, spec in enumerate(value):
+        if isinstance(spec, dict) and not {"error_code", "error_message"} <= set(spec):
+            raise ControlError(f"{where}: {key}[{i}] needs both error_code and error_message")
+        errors.append(parse_error(spec, f"{where}: {key}[{i}]"))
+    return tuple(errors)
+
+
+def parse_failed_statuses(value: Any, key: str, where: str) -> tuple[str, ...] | None:
+    """An optional failed document status, or a non-empty list of them (cycled)."""
+    if value is None:
+        return None
+    statuses = [value] if isinstance(value, str) else value
+    if not isinstance(statuses, list) or not statuses or any(s not in FAILED_DOCUMENT_STATUSES for s in statuses):
+        raise ControlError(f"{where}: '{key}' must be one of {list(FAILED_DOCUMENT_STATUSES)} or a non-empty list of them, "
+                           f"not {value!r}")
+    return tuple(statuses)
+
+
+def errors_as_spec(errors: tuple[dict[str, str], ...] | None) -> list[dict[str, str]] | None:
+    """Wire-form errors as their snake_case specs (None stays None)."""
+    return None if errors is None else [{"error_code": e["errorCode"], "error_message": e["errorMessage"]} for e in errors]
+
+
 def parse_data_source_error_code(value: Any, where: str) -> str | None:
     """Validate an optional dataSourceErrorCode."""
     if value is None:
@@ -143,6 +189,11 @@ class NextSync(SpecFields):
     data_source_error_code: str | None = spec_field(None, lambda value, key, where: parse_data_source_error_code(value, where))
     never_ends: bool = spec_field(False, flag)
     allow_unknown_status: bool = spec_field(False, flag)
+    # What the job leaves in the data source's documents when it ends (documents.py): the failed ones' errors
+    # and statuses, each cycled; None: DEFAULT_DOCUMENT_ERRORS and FAILED / DOCUMENT_FAILED_TO_INDEX alternately.
+    document_errors: tuple[dict[str, str], ...] | None = spec_field(None, parse_document_errors, show=errors_as_spec)
+    document_failed_status: tuple[str, ...] | None = spec_field(None, parse_failed_statuses,
+                                                                show=lambda value: None if value is None else list(value))
 
     @classmethod
     def from_spec(cls, spec: Any, where: str | None = None) -> NextSync:

@@ -1,4 +1,4 @@
-"""The qbusiness backend: resources (Application, Index, DataSource), the state of one account in one region,
+"""The qbusiness backend: resources (Application, Index, DataSource and its documents), the state of one account in one region,
 and ``qbusiness_backends``, the moto BackendDict that moto finds as ``moto.qbusiness.qbusiness_backends``.
 
 Only :class:`QBusinessBackend` touches moto; the rest is plain Python, so it can be driven directly in tests.
@@ -14,7 +14,8 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from .clock import CREATING_TRANSITIONS, IN_PROGRESS, advance, now_ms
+from .clock import CREATING_TRANSITIONS, IN_PROGRESS, OUTCOMES, advance, now_ms
+from .documents import Document, DocumentSet, default_id_prefix, document_drafts, merged_order
 from .exceptions import ControlConflict, ControlError, ResourceNotFoundException
 from .history import HistoryOrder
 from .jobs import NextSync, SyncJob
@@ -37,7 +38,7 @@ class StatusView:
 
 @dataclass
 class DataSource:
-    """A data source, its status and its sync-job history."""
+    """A data source, its status, its sync-job history and its documents."""
 
     data_source_id: str
     application_id: str
@@ -58,8 +59,30 @@ class DataSource:
     status: DataSourceStatus = field(default_factory=DataSourceStatus)
     status_set_ms: int | None = None  # when ``status`` was set (None: at creation); the CREATING clock starts there
     status_updated_ms: int | None = None  # updatedAt while ``status`` shows as set (None: created_ms)
+    documents: DocumentSet = field(default_factory=DocumentSet)
+    # Clocked jobs whose end has not yet been applied to the documents (settle_documents), oldest first.
+    unsettled: list[SyncJob] = field(default_factory=list)
     _orders: dict[tuple[str, Any], HistoryOrder] = field(default_factory=dict, init=False, repr=False, compare=False)
     _orders_of: tuple[list[SyncJob] | None, int, int] = field(default=(None, -1, -1), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.documents.id_prefix:
+            self.documents.id_prefix = default_id_prefix(self.display_name, self.type)
+
+    def settle_documents(self, at_ms: int, next_seq: Callable[[], int]) -> None:
+        """Apply to the documents every clocked job that has ended by ``at_ms`` (each once, in start order).
+
+        A job ending SUCCEEDED, FAILED or INCOMPLETE changes them (as of its end time, see DocumentSet.apply_sync);
+        one ABORTED, or ending in a status outside the API's, leaves them as they are. Jobs still running wait.
+        """
+        while self.unsettled:
+            job = self.unsettled[0]
+            state = job.state_at(at_ms)
+            if state.status in IN_PROGRESS:
+                return
+            self.unsettled.pop(0)
+            if state.status in OUTCOMES and job.next_sync is not None and state.end_ms is not None:
+                self.documents.apply_sync(state.metrics or {}, job.next_sync, state.end_ms, next_seq)
 
     def status_at(self, at_ms: int) -> StatusView:
         """The status at ``at_ms``, read lazily like a sync job: CREATING becomes ACTIVE after creating_seconds."""
@@ -119,6 +142,22 @@ class Index:
     description: str | None = None
     type: str | None = None
     data_sources: dict[str, DataSource] = field(default_factory=dict)
+    _documents: tuple[tuple[tuple[str, int], ...], list[Document], int] = field(default=((), [], 0), init=False, repr=False,
+                                                                               compare=False)
+
+    def documents_order(self, sources: list[DataSource]) -> tuple[list[Document], int]:
+        """The documents of ``sources`` (all of the index, or one) in listing order and their highest seq.
+
+        The index-wide merge is cached until a data source is added, removed or adds or removes documents.
+        """
+        if len(sources) != len(self.data_sources):
+            return merged_order([ds.documents for ds in sources])
+        key = tuple((ds.data_source_id, ds.documents.version) for ds in sources)
+        cached_key, docs, max_seq = self._documents
+        if cached_key != key:
+            docs, max_seq = merged_order([ds.documents for ds in sources])
+            self._documents = (key, docs, max_seq)
+        return docs, max_seq
 
 
 @dataclass
@@ -240,6 +279,17 @@ class ServiceState:
         idx.data_sources[ds_id] = ds
         return ds
 
+    def seed_documents(self, ds: DataSource, documents: Any = None, generate: Any = None, replace: bool = False) -> list[str]:
+        """Add documents (document specs and/or a generate_documents spec) to a data source; their ids, specs first.
+
+        The syncs that have ended are applied first, so a seed made after a sync's end is not changed by it.
+        ``replace`` first removes every document of the data source.
+        """
+        at = now_ms()
+        drafts = document_drafts(documents, generate, at)
+        ds.settle_documents(at, self.next_seq)
+        return ds.documents.add(drafts, self.next_seq, replace)
+
     def seed_jobs(self, ds: DataSource, jobs: list[Any] | None = None, generate: Any = None, replace: bool = False) -> list[str]:
         """Add seeded jobs (job specs and/or a generate spec) to a data source; returns their execution ids."""
         if jobs is not None and not isinstance(jobs, list):
@@ -256,6 +306,8 @@ class ServiceState:
             existing.add(job.execution_id)
             built.append(job)
         if replace:
+            ds.settle_documents(now_ms(), self.next_seq)  # the removed jobs that have ended have left their documents
+            ds.unsettled.clear()
             ds.jobs.clear()
         ds.jobs.extend(built)
         ds.touch_history()

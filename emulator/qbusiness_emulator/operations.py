@@ -1,7 +1,8 @@
 """The API operations: one function each, registered with its HTTP method and path in :data:`OPERATIONS`.
 
 Each takes wire-level inputs (path parameters, first query values as strings, the parsed JSON body, and
-``options`` from the faults) and returns a wire-level answer (a camelCase dict) or raises a ServiceError.
+``options``: the faults' listing options, and ``query_lists``, every query parameter with all its values,
+for the list-valued ones) and returns a wire-level answer (a camelCase dict) or raises a ServiceError.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from .behaviours import BEHAVIOURS
 from .clock import SYNC_STATUSES, now_ms, parse_time, to_epoch_seconds
+from .documents import document_window
 from .exceptions import ConflictException
 from .history import page_size, paginate, snapshot
 from .jobs import NextSync, SyncJob, plausible_metrics
-from .validation import FieldChecks, new_id
+from .validation import ID_PATTERN, ID_RE, FieldChecks, new_id
 
 if TYPE_CHECKING:
     from .models import Application, ServiceState
@@ -247,9 +249,10 @@ def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Que
     ds.next_sync = None
     execution_id = new_id()
     metrics = dict(run.metrics) if run.metrics is not None else plausible_metrics(execution_id, run.outcome)
-    ds.jobs.append(SyncJob(execution_id=execution_id, start_ms=at, seq=state.next_seq(), next_sync=run, metrics=metrics,
-                           stopping_seconds=run.stopping_seconds,
-                           listed_from_ms=at + int(round(behaviours.listing_delay_seconds * 1000))))
+    job = SyncJob(execution_id=execution_id, start_ms=at, seq=state.next_seq(), next_sync=run, metrics=metrics,
+                  stopping_seconds=run.stopping_seconds, listed_from_ms=at + int(round(behaviours.listing_delay_seconds * 1000)))
+    ds.jobs.append(job)
+    ds.unsettled.append(job)  # its end changes the documents (DataSource.settle_documents)
     ds.touch_history()
     return {"executionId": execution_id}
 
@@ -319,3 +322,42 @@ def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Que
                 and behaviours.time_matches(start, end, job_state.status, job.start_ms, job_state.end_ms)]
     picked, token = paginate(snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq, repeat, query)
     return _with_token({"history": [job.wire(job_state) for job, job_state in picked]}, token)
+
+
+def _query_list(query: Query, options: dict[str, Any], name: str) -> list[str] | None:
+    """Every value of a list-valued query parameter (repeated, as botocore sends a list), or None when absent."""
+    lists = options.get("query_lists")
+    if isinstance(lists, dict) and name in lists:
+        return [str(v) for v in lists[name]]
+    return [query[name]] if name in query else None
+
+
+@operation("ListDocuments", "GET", "/applications/{applicationId}/index/{indexId}/documents")
+def list_documents(state: ServiceState, path: PathParams, query: Query, body: Body, options: dict[str, Any]) -> dict[str, Any]:
+    """ListDocuments: the documents of the index, or of the one data source in dataSourceIds, in creation order.
+
+    An unknown data source in dataSourceIds answers an empty list (AWS does not document it). Clocked syncs
+    that have ended are applied to the documents first (DataSource.settle_documents).
+    """
+    checks = FieldChecks.of_path(path)
+    size = page_size("ListDocuments", query, checks)
+    ds_ids = _query_list(query, options, "dataSourceIds")
+    if ds_ids is not None:
+        if len(ds_ids) > 1:
+            checks.fail("dataSourceIds", f"Value '[{', '.join(ds_ids)}]' at 'dataSourceIds' failed to satisfy constraint: "
+                        "Member must have length less than or equal to 1")
+        for value in ds_ids:
+            if not ID_RE.fullmatch(value):
+                checks.fail("dataSourceIds", f"Value '{value}' at 'dataSourceIds' failed to satisfy constraint: "
+                            f"Member must satisfy constraint: [Member must satisfy regular expression pattern: {ID_PATTERN}]")
+    checks.raise_if_any()
+    idx = state.index(path["applicationId"], path["indexId"])
+    # An unknown data source has no documents (AWS does not document the answer).
+    sources = list(idx.data_sources.values()) if ds_ids is None else [idx.data_sources[d] for d in ds_ids if d in idx.data_sources]
+    at = now_ms()
+    for ds in sources:
+        ds.settle_documents(at, state.next_seq)
+    docs, max_seq = idx.documents_order(sources)
+    page, token = paginate(document_window(docs, max_seq), size, query.get("nextToken"),
+                           ["ListDocuments", idx.application_id, idx.index_id, ds_ids], state.last_seq, params=query)
+    return _with_token({"documentDetailList": [doc.wire() for doc in page]}, token)

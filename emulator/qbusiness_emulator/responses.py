@@ -153,8 +153,11 @@ def _parse_body(raw_body: bytes) -> tuple[dict[str, Any], ServiceError | None]:
 
 
 def _call(operation: str, region: str, account_id: str, path_params: dict[str, str], query: dict[str, str],
-          body: dict[str, Any]) -> tuple[int, dict[str, str], str]:
-    """Run the operation on the account's and region's state; any error as the service would answer it."""
+          body: dict[str, Any], query_lists: dict[str, list[str]] | None = None) -> tuple[int, dict[str, str], str]:
+    """Run the operation on the account's and region's state; any error as the service would answer it.
+
+    ``query_lists``: every query parameter with all its values (a list parameter is repeated on the wire).
+    """
     try:
         with STATE_LOCK:
             try:
@@ -162,6 +165,7 @@ def _call(operation: str, region: str, account_id: str, path_params: dict[str, s
             except KeyError:
                 raise ValidationException(f"Region {region} is not supported by the emulator", "FIELD_VALIDATION_FAILED") from None
             options = FAULTS.listing_options() if operation == "ListDataSourceSyncJobs" else {}
+            options["query_lists"] = query_lists or {key: [value] for key, value in query.items()}
             return _answer(200, state.call(operation, path_params, query, body, options))
     except ServiceError as exc:
         return error_answer(exc)
@@ -176,13 +180,16 @@ def handle_request(request: Any, full_url: str, headers: Any, refusal: ServiceEr
     """
     method = str(request.method).upper()
     parts = urlsplit(full_url)
-    query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    query_lists = parse_qs(parts.query, keep_blank_values=True)
+    query = {key: values[0] for key, values in query_lists.items()}
     operation, path_params = match_route(method, parts.path)
     authorization = _header(request, headers, "Authorization")
     region = region_of(full_url, authorization)
     account_id = account_of(request, headers, authorization)
     body, body_error = _parse_body(_body_bytes(request))
-    entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **query, **body},
+    # A repeated query parameter (a list, such as ListDocuments' dataSourceIds) is logged with all its values.
+    logged_query = {key: values[0] if len(values) == 1 else list(values) for key, values in query_lists.items()}
+    entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **logged_query, **body},
                       _header(request, headers, "User-Agent") or "")
 
     if refusal is not None:  # answered before the service: no fault draws, no latency
@@ -207,7 +214,7 @@ def handle_request(request: Any, full_url: str, headers: Any, refusal: ServiceEr
     elif body_error is not None:
         answer = error_answer(body_error)
     else:
-        answer = _call(operation, region, account_id, path_params, query, body)
+        answer = _call(operation, region, account_id, path_params, query, body, query_lists)
     entry["status_code"] = answer[0]
     REQUEST_LOG.record(entry)
     return answer

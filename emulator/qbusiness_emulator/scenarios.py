@@ -1,4 +1,4 @@
-"""Scenario and seeded-history payloads: checking them whole, then building them into a ServiceState."""
+"""Scenario, seeded-history and seeded-document payloads: checking them whole, then building them into a ServiceState."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .behaviours import BEHAVIOURS, BehaviourConfig
 from .clock import DATA_SOURCE_STATUSES, SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
+from .documents import document_drafts
 from .exceptions import ControlConflict, ControlError
 from .jobs import (
     DEFAULT_FAILED_ERROR,
@@ -35,7 +36,7 @@ SCENARIO_KEYS = ("region", "account_id", "applications", "behaviours")
 APPLICATION_KEYS = ("name", "application_id", "description", "indices")
 INDEX_KEYS = ("name", "index_id", "description", "data_sources")
 DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "status", "error", "creating_seconds", "sync_schedule",
-                    "history", "generate_history", "next_sync")
+                    "history", "generate_history", "next_sync", "documents", "generate_documents")
 DEFAULT_CREATING_SECONDS = 30.0
 # A FAILED data source's error when none is given: what a connector that cannot reach its source reports.
 DEFAULT_DATA_SOURCE_ERROR = {"errorCode": "InvalidRequest",
@@ -226,6 +227,7 @@ def _check_data_source(ds: Any, where: str, seen: set[str]) -> None:
         expand_generate(ds["generate_history"], now_ms(), f"{where}.generate_history")
     if ds.get("next_sync") is not None:
         NextSync.from_spec(ds["next_sync"], f"{where}.next_sync")
+    document_drafts(ds.get("documents"), ds.get("generate_documents"), now_ms(), f"{where}.documents", f"{where}.generate_documents")
 
 
 def check_scenario(doc: Any) -> None:
@@ -261,7 +263,8 @@ def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
     """Create a checked scenario's resources in ``state``; a copy of ``doc`` with every id filled in.
 
     The copy names the state's region and account. Per data source it also has "execution_ids": the ids
-    of all seeded jobs (history first, then generated).
+    of all seeded jobs (history first, then generated), and "document_ids": the ids of its documents
+    (``documents`` first, each spec's ``document_id`` filled in, then generated).
     """
     out = copy.deepcopy(doc)
     out["region"], out["account_id"] = state.region, state.account_id
@@ -285,6 +288,10 @@ def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
                 for spec in history:
                     spec.setdefault("execution_id", new_id())
                 ds["execution_ids"] = state.seed_jobs(source, history, ds.get("generate_history"))
+                document_ids = state.seed_documents(source, ds.get("documents"), ds.get("generate_documents"))
+                for spec, document_id in zip(ds.get("documents") or [], document_ids, strict=False):
+                    spec["document_id"] = document_id
+                ds["document_ids"] = document_ids
                 if ds.get("next_sync") is not None:
                     source.next_sync = NextSync.from_spec(ds["next_sync"])
     if doc.get("behaviours") is not None:

@@ -56,6 +56,7 @@ CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "reset"): _reset,
     ("POST", "scenario"): lambda payload: control.load_scenario(payload),
     ("POST", "history"): lambda payload: {"execution_ids": _call_with_payload(control.seed_history, payload, "history")},
+    ("POST", "documents"): lambda payload: {"document_ids": _call_with_payload(control.seed_documents, payload, "documents")},
     ("POST", "next-sync"): lambda payload: {"next_sync": _call_with_payload(control.set_next_sync, payload, "next-sync")},
     ("POST", "start-sync"): lambda payload: _call_with_payload(control.start_sync, payload, "start-sync"),
     ("POST", "data-source-status"): lambda payload: {
@@ -237,7 +238,9 @@ def _print_ids(scenario: dict[str, Any]) -> None:
             print(f"    index {idx['name']}: {idx['index_id']}")
             for ds in idx.get("data_sources", []):
                 status = "" if ds.get("status", "ACTIVE") == "ACTIVE" else f", status {ds['status']}"
-                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs{status})")
+                documents = f", {len(ds['document_ids'])} documents" if ds.get("document_ids") else ""
+                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs"
+                      f"{documents}{status})")
 
 
 def _print_request(entry: dict[str, Any]) -> None:

@@ -51,6 +51,10 @@ class HttpControl:
         payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
         return self.call("POST", "history", payload)["execution_ids"]
 
+    def seed_documents(self, application_id: str, index_id: str, data_source_id: str, **kwargs: Any) -> list[str]:
+        payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
+        return self.call("POST", "documents", payload)["document_ids"]
+
     def set_next_sync(self, application_id: str, index_id: str, data_source_id: str, **kwargs: Any) -> dict[str, Any]:
         payload = {"application_id": application_id, "index_id": index_id, "data_source_id": data_source_id, **kwargs}
         return self.call("POST", "next-sync", payload)["next_sync"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from typing import Any
 
 import botocore.session
@@ -28,6 +29,19 @@ def assert_output(operation: str, response: dict[str, Any]) -> None:
     """Fail with the list of violations if the answer does not match the model."""
     errors = output_errors(operation, response)
     assert not errors, "\n".join(errors)
+
+
+# Java-style Unicode property patterns Python's re lacks: "\P{C}*" (no control, format, private-use, surrogate
+# or unassigned character), the pattern of DocumentId among others.
+_UNICODE_PROPERTY = re.compile(r"\\([pP])\{(\w)\}\*")
+
+
+def _matches(pattern: str, value: str) -> bool:
+    found = _UNICODE_PROPERTY.fullmatch(pattern)
+    if found:
+        negated, category = found.group(1) == "P", found.group(2)
+        return all(unicodedata.category(ch).startswith(category) != negated for ch in value)
+    return re.fullmatch(pattern, value) is not None
 
 
 def _check_length(shape: Any, size: int, path: str, errors: list[str]) -> None:
@@ -77,7 +91,7 @@ def _check(shape: Any, value: Any, path: str, errors: list[str]) -> None:
         if enum and value not in enum:
             errors.append(f"{path}: {value!r} not in enum {enum}")
         pattern = shape.metadata.get("pattern")
-        if pattern and not re.fullmatch(pattern, value):
+        if pattern and not _matches(pattern, value):
             errors.append(f"{path}: {value!r} does not match pattern {pattern}")
     elif kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):

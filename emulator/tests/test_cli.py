@@ -80,11 +80,12 @@ def test_cli_names_a_data_source_status_that_is_not_active(capsys: pytest.Captur
     with moto.mock_aws():
         control.reset()
         loaded = control.load_scenario({"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": [
-            {"name": "broken", "data_source_id": HANDBOOK, "status": "FAILED"}, {"name": "fine", "data_source_id": WIKI}]}]}]})
+            {"name": "broken", "data_source_id": HANDBOOK, "status": "FAILED", "generate_documents": {"count": 3}},
+            {"name": "fine", "data_source_id": WIKI}]}]}]})
         cli._print_ids(loaded)
     control.reset()
     out = capsys.readouterr().out
-    assert f"data source broken: {HANDBOOK} (0 seeded jobs, status FAILED)\n" in out
+    assert f"data source broken: {HANDBOOK} (0 seeded jobs, 3 documents, status FAILED)\n" in out
     assert f"data source fine: {WIKI} (0 seeded jobs)\n" in out
 
 

@@ -227,3 +227,88 @@ def test_data_source_status_route_errors(server: Harness) -> None:
     expired = {"error_code": "InvalidRequest", "error_message": "Expired token"}
     assert answer == {"data_source_status": {"status": "FAILED", "error": expired, "creating_seconds": None}}
     assert [r["operation"] for r in ctl.requests()] == ["CreateApplication", "CreateIndex", "CreateDataSource"]  # control: not logged
+
+
+def _documents(c: Any, ids: dict[str, str]) -> list[dict[str, Any]]:
+    answer = c.list_documents(applicationId=ids["application_id"], indexId=ids["index_id"], dataSourceIds=[ids["data_source_id"]])
+    assert_output("ListDocuments", answer)
+    return answer["documentDetailList"]
+
+
+def test_seed_documents(qb: Harness) -> None:
+    ids = qb.make_data_source(name="intranet")
+    c = qb.client()
+    assert _documents(c, ids) == []
+    added = qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "s3://intranet/a.pdf"}],
+                                  generate={"count": 3, "failed": 1})
+    assert added == ["s3://intranet/a.pdf", "s3://intranet/documents/doc-0001.pdf", "s3://intranet/documents/doc-0002.docx",
+                     "s3://intranet/documents/doc-0003.html"]
+    docs = _documents(c, ids)
+    assert [(d["documentId"], d["status"]) for d in docs] == [(added[0], "INDEXED"), (added[1], "INDEXED"), (added[2], "FAILED"),
+                                                             (added[3], "INDEXED")]
+    assert docs[2]["error"] == {"errorCode": "InvalidRequest", "errorMessage": "The document exceeds the 50 MB size limit."}
+    more = qb.ctl.seed_documents(**ids, generate={"count": 1})
+    assert more == ["s3://intranet/documents/doc-0004.txt"] and len(_documents(c, ids)) == 5
+    replaced = qb.ctl.seed_documents(**ids, documents=[{"status": "DELETED", "updated_at": "now"}], replace=True)
+    assert replaced == ["s3://intranet/documents/doc-0001.pdf"]
+    assert [(d["documentId"], d["status"]) for d in _documents(c, ids)] == [(replaced[0], "DELETED")]
+    assert qb.ctl.seed_documents(**ids) == [] and len(_documents(c, ids)) == 1
+    assert {r["operation"] for r in qb.ctl.requests()} == {"CreateApplication", "CreateIndex", "CreateDataSource", "ListDocuments"}
+
+
+@pytest.mark.parametrize("keys, status, fragment", [
+    ({"documents": [{"status": "INDEXED", "document_id": "dup"}, {"status": "INDEXED", "document_id": "dup"}]}, 400, "appears twice"),
+    ({"documents": [{"status": "INDEXED", "document_id": "seeded.pdf"}]}, 400, "'seeded.pdf' is already used"),
+    ({"documents": [{"status": "GONE"}]}, 400, "'status'"),
+    ({"generate": {"count": -1}}, 400, "'count'"),
+    ({"documents": {"status": "INDEXED"}}, 400, "must be a list"),
+    ({"replace": "yes"}, 400, "'replace' must be true or false"),
+    ({"data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
+    ({"region": "xx-nowhere-1"}, 400, "region"),
+])
+def test_seed_documents_refuses(qb: Harness, keys: dict[str, Any], status: int, fragment: str) -> None:
+    ids = qb.make_data_source()
+    qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "seeded.pdf"}])
+    if qb.mode == "server":
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            qb.ctl.seed_documents(**{**ids, **keys})
+        got_status, body = http_error(exc.value)
+        assert (got_status, fragment in body["message"]) == (status, True), body
+    else:
+        with pytest.raises(control.ControlError) as err:
+            qb.ctl.seed_documents(**{**ids, **keys})
+        assert (err.value.status, fragment in str(err.value)) == (status, True), str(err.value)
+    assert [d["documentId"] for d in _documents(qb.client(), ids)] == ["seeded.pdf"]  # nothing changed
+
+
+def test_seed_documents_signature_export_and_route(server: Harness) -> None:
+    assert "seed_documents" in control.__all__
+    assert list(inspect.signature(control.seed_documents).parameters) == [
+        "application_id", "index_id", "data_source_id", "documents", "generate", "replace", "region", "account_id"]
+    ctl: HttpControl = server.ctl
+    ids = server.make_data_source()
+    for payload, fragment in (({"application_id": ids["application_id"], "index_id": ids["index_id"]}, "missing key 'data_source_id'"),
+                              ({**ids, "docs": []}, "unknown key 'docs'")):
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            ctl.call("POST", "documents", payload)
+        got_status, body = http_error(exc.value)
+        assert (got_status, body["message"].startswith(f"documents: {fragment}")) == (400, True), body
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        ctl.call("GET", "documents")
+    assert http_error(exc.value)[0] == 405
+    answer = ctl.call("POST", "documents", {**ids, "generate": {"count": 2}, "region": "us-east-1", "account_id": "123456789012"})
+    assert answer == {"document_ids": ["s3://ds/documents/doc-0001.pdf", "s3://ds/documents/doc-0002.docx"]}
+    assert [r["operation"] for r in ctl.requests()] == ["CreateApplication", "CreateIndex", "CreateDataSource"]  # control: not logged
+
+
+def test_set_next_sync_document_keys(inprocess: Harness) -> None:
+    params = list(inspect.signature(control.set_next_sync).parameters)
+    assert params[-4:] == ["document_errors", "document_failed_status", "region", "account_id"]
+    key = inprocess.make_data_source()
+    plain = control.set_next_sync(**key)
+    assert (plain["document_errors"], plain["document_failed_status"]) == (None, None)
+    chosen = control.set_next_sync(**key, document_errors=[{"error_code": "InternalError", "error_message": "OCR failed"}],
+                                   document_failed_status=["DOCUMENT_FAILED_TO_INDEX"])
+    assert chosen["document_errors"] == [{"error_code": "InternalError", "error_message": "OCR failed"}]
+    assert chosen["document_failed_status"] == ["DOCUMENT_FAILED_TO_INDEX"]
+    assert control.set_next_sync(**key, document_failed_status="FAILED")["document_failed_status"] == ["FAILED"]

@@ -192,13 +192,14 @@ def test_validation_errors(qb: Harness) -> None:
 
 
 @pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_index", "get_data_source", "list_data_sources",
-                                       "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job"])
+                                       "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job",
+                                       "list_documents"])
 def test_unknown_resources(qb: Harness, operation: str) -> None:
     ids = qb.make_data_source()
     c = qb.client(config=NO_RETRIES)
     full = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
     needed = {"get_application": ["applicationId"], "list_indices": ["applicationId"], "get_index": ["applicationId", "indexId"],
-              "list_data_sources": ["applicationId", "indexId"]}
+              "list_data_sources": ["applicationId", "indexId"], "list_documents": ["applicationId", "indexId"]}
     names = needed.get(operation, ["applicationId", "indexId", "dataSourceId"])
     expected_type = {"applicationId": "Application", "indexId": "Index", "dataSourceId": "DataSource"}
     for unknown in names:
@@ -227,3 +228,154 @@ def test_regions_are_separate(qb: Harness) -> None:
     with pytest.raises(west.exceptions.ResourceNotFoundException):
         west.get_application(applicationId=app)
     assert {r["region"] for r in qb.ctl.requests()} == {"us-east-1", "eu-west-1"}
+
+
+FAILED_STATUSES = ("FAILED", "DOCUMENT_FAILED_TO_INDEX")
+
+
+def _documents_scenario(qb: Harness, *sources: dict[str, Any]) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Load one application and index with these data sources; the index's ListDocuments keywords and the loaded sources."""
+    loaded = qb.ctl.load_scenario({"applications": [{"name": "docs", "indices": [{"name": "main", "data_sources": list(sources)}]}]})
+    app = loaded["applications"][0]
+    return {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"]}, app["indices"][0]["data_sources"]
+
+
+def _all_documents(c: Any, **kw: Any) -> list[dict[str, Any]]:
+    pages = list(c.get_paginator("list_documents").paginate(**kw))
+    for page in pages:
+        assert_output("ListDocuments", page)
+    return [d for page in pages for d in page["documentDetailList"]]
+
+
+def test_list_documents_400_in_4_pages(qb: Harness) -> None:
+    kw, sources = _documents_scenario(qb, {"name": "handbook", "generate_documents": {"count": 400, "failed": 37}})
+    c = qb.client()
+    expected = sources[0]["document_ids"]
+    assert len(expected) == len(set(expected)) == 400
+    # botocore's paginator, no maxResults: the model's maximum, 100 a page
+    pages = list(c.get_paginator("list_documents").paginate(**kw))
+    assert [len(p["documentDetailList"]) for p in pages] == [100, 100, 100, 100]
+    assert "nextToken" not in pages[-1] and all("nextToken" in p for p in pages[:-1])
+    for page in pages:
+        assert_output("ListDocuments", page)
+    docs = [d for p in pages for d in p["documentDetailList"]]
+    assert [d["documentId"] for d in docs] == expected  # creation order
+    failed = [d for d in docs if d["status"] in FAILED_STATUSES]
+    assert len(failed) == 37 and {d["status"] for d in docs} == {"INDEXED", *FAILED_STATUSES}
+    assert all(("error" in d) == (d["status"] in FAILED_STATUSES) for d in docs)
+    assert [sum(d["status"] in FAILED_STATUSES for d in p["documentDetailList"]) for p in pages] == [9, 9, 10, 9]  # spread evenly
+    # explicit maxResults, by hand
+    seen: list[str] = []
+    token = None
+    calls = 0
+    while True:
+        answer = c.list_documents(**kw, maxResults=100, **({"nextToken": token} if token else {}))
+        assert_output("ListDocuments", answer)
+        calls += 1
+        seen.extend(d["documentId"] for d in answer["documentDetailList"])
+        token = answer.get("nextToken")
+        if not token:
+            break
+    assert (calls, seen) == (4, expected)
+    assert [len(p["documentDetailList"]) for p in c.get_paginator("list_documents").paginate(**kw, PaginationConfig={"PageSize": 7})] == \
+        [7] * 57 + [1]
+    assert [r["operation"] for r in qb.ctl.requests()].count("ListDocuments") == 4 + 4 + 58
+
+
+def test_list_documents_validation(qb: Harness) -> None:
+    kw, sources = _documents_scenario(qb, {"name": "one", "generate_documents": {"count": 2}}, {"name": "two"})
+    c = qb.client()
+    raw = qb.client(config=Config(parameter_validation=False))  # botocore itself refuses what the model's bounds refuse
+    for client, size in ((raw, 0), (raw, -1), (c, 101), (c, 1000)):
+        with pytest.raises(client.exceptions.ValidationException) as exc:
+            client.list_documents(**kw, maxResults=size)
+        response = _validation(exc)
+        assert [f["name"] for f in response["fields"]] == ["maxResults"]
+        assert "between 1 and 100" in response["Error"]["Message"]
+    for size in (1, 100):
+        assert_output("ListDocuments", c.list_documents(**kw, maxResults=size))
+    two = [ds["data_source_id"] for ds in sources]
+    with pytest.raises(raw.exceptions.ValidationException) as exc:
+        raw.list_documents(**kw, dataSourceIds=two)
+    response = _validation(exc)
+    assert [f["name"] for f in response["fields"]] == ["dataSourceIds"]
+    assert "length less than or equal to 1" in response["Error"]["Message"]
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_documents(**kw, dataSourceIds=[BAD_ID])
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["dataSourceIds"]
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_documents(applicationId=BAD_ID, indexId=BAD_ID, maxResults=101)
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["applicationId", "indexId", "maxResults"]
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_documents(**kw, nextToken="not-a-token")
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["nextToken"]
+    # a token is bound to the filter: another data source's listing refuses it
+    token = c.list_documents(**kw, maxResults=1)["nextToken"]
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_documents(**kw, dataSourceIds=[two[0]], nextToken=token)
+    assert [f["name"] for f in _validation(exc)["fields"]] == ["nextToken"]
+    # the request log keeps the list as sent
+    logged = [r for r in qb.ctl.requests() if r["operation"] == "ListDocuments" and r["status_code"] == 400]
+    assert logged[4]["params"]["dataSourceIds"] == two
+
+
+def test_list_documents_data_source_filter(qb: Harness) -> None:
+    kw, sources = _documents_scenario(
+        qb,
+        {"name": "wiki", "type": "CONFLUENCEV2", "documents": [
+            {"document_id": "https://wiki.example.com/display/HR/Leave", "status": "INDEXED", "created_at": "now-7200"},
+            {"status": "DOCUMENT_FAILED_TO_INDEX", "created_at": "now-60",
+             "error": {"error_code": "InvalidRequest", "error_message": "The page is too large"}}]},
+        {"name": "handbook", "generate_documents": {"count": 3, "created_at": "now-3600"}},
+        {"name": "empty"})
+    c = qb.client()
+    wiki, handbook, empty = (ds["data_source_id"] for ds in sources)
+    every = _all_documents(c, **kw)
+    # creation order across the index: by createdAt
+    assert [d["documentId"] for d in every] == ["https://wiki.example.com/display/HR/Leave", *sources[1]["document_ids"],
+                                                sources[0]["document_ids"][1]]
+    assert sources[0]["document_ids"][1] == "wiki/documents/doc-0001.pdf"
+    assert sources[1]["document_ids"] == ["s3://handbook/documents/doc-0001.pdf", "s3://handbook/documents/doc-0002.docx",
+                                          "s3://handbook/documents/doc-0003.html"]
+    assert every[-1]["error"] == {"errorCode": "InvalidRequest", "errorMessage": "The page is too large"}
+    assert [d["documentId"] for d in _all_documents(c, **kw, dataSourceIds=[wiki])] == sources[0]["document_ids"]
+    assert [d["documentId"] for d in _all_documents(c, **kw, dataSourceIds=[handbook])] == sources[1]["document_ids"]
+    assert _all_documents(c, **kw, dataSourceIds=[empty]) == []
+    # an unknown data source: an empty list (AWS does not document it)
+    assert c.list_documents(**kw, dataSourceIds=[UNKNOWN_ID])["documentDetailList"] == []
+    # a deleted data source takes its documents with it
+    c.delete_data_source(**kw, dataSourceId=handbook)
+    assert [d["documentId"] for d in _all_documents(c, **kw)] == sources[0]["document_ids"]
+    assert c.list_documents(**kw, dataSourceIds=[handbook])["documentDetailList"] == []
+
+
+def test_list_documents_tokens_follow_the_behaviours(qb: Harness) -> None:
+    kw, _ = _documents_scenario(qb, {"name": "d", "generate_documents": {"count": 5}})
+    c = qb.client()
+    qb.ctl.set_behaviours(tokens_bound_to_request=True)
+    first = c.list_documents(**kw, maxResults=2)
+    assert len(c.list_documents(**kw, maxResults=2, nextToken=first["nextToken"])["documentDetailList"]) == 2
+    with pytest.raises(c.exceptions.ValidationException) as exc:
+        c.list_documents(**kw, maxResults=3, nextToken=first["nextToken"])
+    assert "The nextToken is not valid" in exc.value.response["Error"]["Message"]
+    qb.ctl.set_behaviours(tokens_bound_to_request=False)
+    # unbound: another page size carries on from the token's offset
+    assert len(c.list_documents(**kw, maxResults=3, nextToken=first["nextToken"])["documentDetailList"]) == 3
+
+
+def test_list_documents_snapshot_and_faults(qb: Harness) -> None:
+    kw, sources = _documents_scenario(qb, {"name": "d", "generate_documents": {"count": 3}})
+    ids = {"application_id": kw["applicationId"], "index_id": kw["indexId"], "data_source_id": sources[0]["data_source_id"]}
+    c = qb.client(config=NO_RETRIES)
+    first = c.list_documents(**kw, maxResults=2)
+    qb.ctl.seed_documents(**ids, documents=[{"status": "RECEIVED", "document_id": "late.pdf"}])
+    rest = c.list_documents(**kw, maxResults=2, nextToken=first["nextToken"])
+    # created after the first page: not on the later pages of that listing, on the next listing
+    assert [d["documentId"] for d in first["documentDetailList"] + rest["documentDetailList"]] == sources[0]["document_ids"]
+    assert "nextToken" not in rest
+    assert [d["documentId"] for d in _all_documents(c, **kw)][-1] == "late.pdf"
+    qb.ctl.set_faults(throttle_rate=1.0, operations=["ListDocuments"])
+    with pytest.raises(c.exceptions.ThrottlingException):
+        c.list_documents(**kw)
+    assert c.list_data_sources(**kw)["dataSources"]  # the others are not faulted
+    assert [(r["operation"], r["fault"]) for r in qb.ctl.requests()][-2:] == [("ListDocuments", "throttle"), ("ListDataSources", None)]

@@ -77,7 +77,8 @@ def test_unregistered_backend_would_escape(no_network: list[Any]) -> None:
 
 
 # The service logic; only models (the backend), responses, urls, control and server are moto's adapters.
-LOGIC_MODULES = ("clock", "exceptions", "faults", "history", "jobs", "operations", "requestlog", "scenarios", "validation")
+LOGIC_MODULES = ("clock", "documents", "exceptions", "faults", "history", "jobs", "operations", "requestlog", "scenarios",
+                 "validation")
 
 
 def test_service_logic_has_no_moto_imports() -> None:
@@ -105,6 +106,10 @@ def test_shape_checker_rejects_bad_answers() -> None:
     assert output_errors("GetApplication", {"qAppsConfiguration": {}}) == [
         "GetApplication.qAppsConfiguration: missing required member qAppsControlMode"]
     assert output_errors("ListApplications", {"nextToken": ""}) == ["ListApplications.nextToken: length 0 < min 1"]
+    # DocumentId's pattern is \P{C}* (Java's Unicode classes, which Python's re lacks): checked by category
+    assert output_errors("ListDocuments", {"documentDetailList": [{"documentId": "s3://b/é.pdf"}]}) == []
+    assert output_errors("ListDocuments", {"documentDetailList": [{"documentId": "a\x00b"}]}) == [
+        "ListDocuments.documentDetailList[0].documentId: 'a\\x00b' does not match pattern \\P{C}*"]
 
 
 def test_plain_moto_server_serves_qbusiness() -> None:

@@ -235,3 +235,106 @@ def test_bad_scenarios_are_refused_whole(qb: Harness, doc: dict[str, Any], fragm
         with pytest.raises(control.ControlError, match=fragment):
             qb.ctl.load_scenario(doc)
     assert qb.client().list_applications()["applications"] == []
+
+
+def test_scenario_documents_and_generated_documents(qb: Harness) -> None:
+    loaded = qb.ctl.load_scenario(_one_index(
+        {"name": "handbook", "documents": [
+            {"document_id": "s3://hr-handbook/leave-policy.pdf", "status": "INDEXED", "created_at": "2025-01-01T00:00:00Z",
+             "updated_at": "2025-02-01T00:00:00Z"},
+            {"status": "FAILED", "error": {"error_code": "ResourceInactive", "error_message": "The bucket is gone"},
+             "created_at": "2025-01-02T00:00:00Z"},
+            {"status": "DOCUMENT_FAILED_TO_INDEX", "created_at": "2025-01-03T00:00:00Z"},
+            {"status": "PROCESSING", "created_at": "2025-01-04T00:00:00Z"}],
+         "generate_documents": {"count": 10, "failed": 4, "status": ["INDEXED", "UPDATED"], "failed_status": "FAILED",
+                                "errors": [{"error_code": "InvalidRequest", "error_message": "Too big"}],
+                                "created_at": "2025-03-01T00:00:00Z", "updated_at": "2025-03-02T00:00:00Z"}}))
+    app = loaded["applications"][0]
+    ds = app["indices"][0]["data_sources"][0]
+    assert ds["documents"][0]["document_id"] == "s3://hr-handbook/leave-policy.pdf"
+    assert ds["documents"][1]["document_id"] == "s3://handbook/documents/doc-0001.pdf"  # filled in
+    assert ds["document_ids"][:4] == [d["document_id"] for d in ds["documents"]] and len(ds["document_ids"]) == 14
+    c = qb.client()
+    answer = c.list_documents(applicationId=app["application_id"], indexId=app["indices"][0]["index_id"])
+    assert_output("ListDocuments", answer)
+    docs = answer["documentDetailList"]
+    assert [d["documentId"] for d in docs] == ds["document_ids"]
+    first, gone, unindexed, busy = docs[:4]
+    assert (first["createdAt"].isoformat(), first["updatedAt"].isoformat()) == ("2025-01-01T00:00:00+00:00", "2025-02-01T00:00:00+00:00")
+    assert "error" not in first and busy["status"] == "PROCESSING"
+    assert gone["error"] == {"errorCode": "ResourceInactive", "errorMessage": "The bucket is gone"}
+    assert gone["updatedAt"] == gone["createdAt"]  # updated_at defaults to created_at
+    assert unindexed["error"]["errorCode"] == "InternalError"  # the default errors cycle over the failed specs: the second one
+    generated = docs[4:]
+    assert [d["status"] for d in generated] == ["INDEXED", "FAILED", "UPDATED", "FAILED", "INDEXED", "UPDATED", "FAILED",
+                                                "INDEXED", "FAILED", "UPDATED"]
+    assert all(d.get("error") == {"errorCode": "InvalidRequest", "errorMessage": "Too big"} for d in generated if d["status"] == "FAILED")
+    assert {(d["createdAt"].isoformat(), d["updatedAt"].isoformat()) for d in generated} == {
+        ("2025-03-01T00:00:00+00:00", "2025-03-02T00:00:00+00:00")}
+
+
+def test_a_scenario_of_400_documents_is_cheap() -> None:
+    doc = _one_index({"name": "big", "generate_documents": {"count": 400, "failed": 37}})
+    state = ServiceState("us-east-1", "123456789012")
+    started = time.perf_counter()
+    check_scenario(doc)
+    loaded = build_scenario(state, doc)
+    app = loaded["applications"][0]
+    path = {"applicationId": app["application_id"], "indexId": app["indices"][0]["index_id"]}
+    pages, token = [], None
+    while True:
+        answer = state.call("ListDocuments", path, {"maxResults": "100", **({"nextToken": token} if token else {})}, {})
+        pages.append(answer["documentDetailList"])
+        token = answer.get("nextToken")
+        if not token:
+            break
+    elapsed = time.perf_counter() - started
+    assert [len(p) for p in pages] == [100] * 4
+    assert sum(d["status"] in ("FAILED", "DOCUMENT_FAILED_TO_INDEX") for p in pages for d in p) == 37
+    assert elapsed < 1.0, elapsed  # a few milliseconds in practice
+    # the index-wide order is built once and reused by every page until the documents change
+    index = state.index(path["applicationId"], path["indexId"])
+    ds = next(iter(index.data_sources.values()))
+    assert index.documents_order([ds])[0] is index.documents_order([ds])[0]
+
+
+_DOCS = "applications[0].indices[0].data_sources[0]"
+
+
+@pytest.mark.parametrize("ds, fragment", [
+    ({"documents": {"status": "INDEXED"}}, f"{_DOCS}.documents: must be a list"),
+    ({"documents": [{"document_id": "a"}]}, f"{_DOCS}.documents[0]: 'status' is required"),
+    ({"documents": [{"status": "DONE"}]}, f"{_DOCS}.documents[0]: 'status'"),
+    ({"documents": [{"status": "INDEXED", "error": {"error_code": "InternalError"}}]}, "'error' is only for status FAILED"),
+    ({"documents": [{"status": "FAILED", "error": {"error_code": "Oops"}}]}, "error_code 'Oops'"),
+    ({"documents": [{"status": "INDEXED", "document_id": ""}]}, "'document_id' must be a string of 1..1825"),
+    ({"documents": [{"status": "INDEXED", "document_id": "x" * 1826}]}, "'document_id'"),
+    ({"documents": [{"status": "INDEXED", "document_id": "tab\there"}]}, "without control characters"),
+    ({"documents": [{"status": "INDEXED", "document_id": "a"}, {"status": "FAILED", "document_id": "a"}]}, "'a' appears twice"),
+    ({"documents": [{"status": "INDEXED", "created_at": "now", "updated_at": "now-60"}]}, "'updated_at' is before 'created_at'"),
+    ({"documents": [{"status": "INDEXED", "updated_at": "yesterday"}]}, "bad 'updated_at'"),
+    ({"documents": [{"status": "INDEXED", "colour": "red"}]}, "unknown key 'colour'"),
+    ({"generate_documents": {"failed": 1}}, f"{_DOCS}.generate_documents: 'count' is required"),
+    ({"generate_documents": {"count": 3, "failed": 4}}, "'failed' (4) is more than 'count' (3)"),
+    ({"generate_documents": {"count": 3, "status": "FAILED"}}, "'status' must be one of"),
+    ({"generate_documents": {"count": 3, "failed": 1, "failed_status": "INDEXED"}}, "'failed_status'"),
+    ({"generate_documents": {"count": 3, "errors": []}}, "'errors' must be a non-empty list"),
+    ({"generate_documents": {"count": 3, "errors": [{"error_code": "InternalError"}]}}, "errors[0] needs both"),
+    ({"generate_documents": {"count": 100_001}}, "'count' must be at most 100000"),
+    ({"generate_documents": {"count": 2, "seed": 1}}, "unknown key 'seed'"),
+    ({"next_sync": {"document_errors": [{"error_code": "Nope", "error_message": "x"}]}}, "error_code 'Nope'"),
+    ({"next_sync": {"document_failed_status": ["FAILED", "DELETED"]}}, "'document_failed_status'"),
+])
+def test_bad_document_keys_are_refused_whole(qb: Harness, ds: dict[str, Any], fragment: str) -> None:
+    doc = _one_index({"name": "d", **copy.deepcopy(ds)})
+    doc["applications"].append({"name": "would-be-created"})
+    if qb.mode == "server":
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            qb.ctl.load_scenario(doc)
+        status, body = http_error(exc.value)
+        assert status == 400 and fragment in body["message"], body
+    else:
+        with pytest.raises(control.ControlError) as err:
+            qb.ctl.load_scenario(doc)
+        assert fragment in str(err.value)
+    assert qb.client().list_applications()["applications"] == []
