@@ -23,13 +23,13 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._concurrency import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import argument_spec
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import gate_data_source
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import list_data_source_ids
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import Verdict
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import gate_message
 
@@ -50,10 +50,10 @@ class ActionModule(AWSPluginBase, ActionBase):
         # AWSPluginBase builds the boto3 client from get_options(): here, the validated task arguments.
         return self._gate_params
 
-    def _progress(self, data_source_id: str, job: SyncJob, elapsed: float) -> None:
+    def _progress(self, data_source: str, job: SyncJob, elapsed: float) -> None:
         scanned = (job.get("metrics") or {}).get("documents_scanned", "?")
         display.v(
-            f"qbusiness_sync_gate: data source {data_source_id}: {job.get('status')}, {scanned} documents scanned, "
+            f"qbusiness_sync_gate: data source {data_source}: {job.get('status')}, {scanned} documents scanned, "
             f"{elapsed:.0f}s/{self._gate.options.wait_timeout}s"
         )
 
@@ -73,23 +73,25 @@ class ActionModule(AWSPluginBase, ActionBase):
         client = qbusiness_client(self)
         gate = self._gate
 
-        data_source_ids = gate.data_source_ids
-        if data_source_ids is None:
-            try:
-                data_source_ids = list_data_source_ids(client, gate.application_id, gate.index_id)
-            except QBusinessError as e:
-                raise AnsibleActionFail(f"{gate.fail_msg}: {e}") from None
-            if not data_source_ids:
-                raise AnsibleActionFail(f"{gate.fail_msg}: index {gate.index_id} has no data sources to gate")
+        try:
+            resolver = NameResolver(client)
+            index = resolver.index_ref(gate.index)
+            if gate.data_sources is None:
+                refs = resolver.every_data_source(index)  # with their names, which the listing holds anyway
+            else:
+                refs = resolver.data_sources(index, gate.data_sources)
+        except QBusinessError as e:
+            raise AnsibleActionFail(f"{gate.fail_msg}: {e}") from None
+        if not refs:
+            raise AnsibleActionFail(f"{gate.fail_msg}: index {index.index_id} has no data sources to gate")
 
         # One wait budget for all data sources, however many the thread pool runs at a time.
         deadline = started + gate.options.wait_timeout
 
-        def gate_one(data_source_id: str) -> Verdict:
-            source = DataSourceService(client, DataSourceRef(gate.application_id, gate.index_id, data_source_id))
-            return gate_data_source(source, gate.options, progress=self._progress, deadline=deadline)
+        def gate_one(ref: DataSourceRef) -> Verdict:
+            return gate_data_source(DataSourceService(client, ref), gate.options, progress=self._progress, deadline=deadline)
 
-        verdicts = run_concurrently(gate_one, data_source_ids)
+        verdicts = run_concurrently(gate_one, refs)
 
         sync_jobs = [verdict.as_result() for verdict in verdicts]
         result.update(changed=False, sync_jobs=sync_jobs, elapsed=round(time.monotonic() - started, 3), msg=gate_message(verdicts, gate.fail_msg))

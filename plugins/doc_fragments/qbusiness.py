@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """``qbusiness.ops.qbusiness`` (the index), ``.data_source`` (one data source), ``.filters`` (listing filters),
+    """``qbusiness.ops.qbusiness`` (the application and index), ``.data_source`` (one data source), ``.filters`` (listing filters),
     ``.wait`` (how long and how often to poll), ``.latest`` (how the latest sync is found)."""
 
     # The application and index that hold the data sources.
@@ -19,14 +19,29 @@ options:
     description:
       - The identifier of the Amazon Q Business application.
       - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
+      - One of O(application_id) and O(application_name) is required; they are mutually exclusive.
     type: str
-    required: true
+  application_name:
+    description:
+      - The display name of the application, instead of O(application_id).
+      - Matched exactly against every page of C(ListApplications). No application with that name, or several
+        (nothing in the API makes a display name unique), fails the task with the names or the IDs found; nothing
+        is guessed.
+    type: str
   index_id:
     description:
       - The identifier of the Q Business index the data source belongs to.
       - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
+      - One of O(index_id) and O(index_name) is required; they are mutually exclusive.
     type: str
-    required: true
+  index_name:
+    description:
+      - The display name of the index, instead of O(index_id); matched exactly against every page of
+        C(ListIndices) of the application, like O(application_name).
+    type: str
+notes:
+  - A task given IDs sends no listing request to find them. Names are resolved once per task, reading each
+    level (applications, indices, data sources) at most once, whatever the number of data sources.
 """
 
     # Filters of ListDataSourceSyncJobs, applied by the service.
@@ -60,8 +75,13 @@ options:
     description:
       - The identifier of the data source connector.
       - 36 characters, a letter or digit followed by letters, digits or hyphens; checked before any request.
+      - One of O(data_source_id) and O(data_source_name) is required; they are mutually exclusive.
     type: str
-    required: true
+  data_source_name:
+    description:
+      - The display name of the data source, instead of O(data_source_id); matched exactly against every page of
+        C(ListDataSources) of the index, like O(application_name).
+    type: str
 """
 
     # Polling while a sync runs; each plugin documents its own O(wait).

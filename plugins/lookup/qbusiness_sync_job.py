@@ -13,8 +13,8 @@ description:
   - Returns the latest sync job of each data source, that is the job with the greatest start time, whatever
     order the service lists jobs in, in the snake_case shape of M(qbusiness.ops.qbusiness_sync_job_info)'s
     history elements. A data source without a matching job gives V(null).
-  - Data sources come as terms, or as O(data_source_id) for one data source. With several, the results
-    follow the order of the terms, and the data sources are read concurrently.
+  - Data sources come as terms (IDs), or as O(data_source_id) or O(data_source_name) for one data source. With
+    several, the results follow the order of the terms, and the data sources are read concurrently.
   - O(status_filter), O(start_time) and O(end_time) narrow what the latest job is chosen from,
     for example the latest V(SUCCEEDED) sync.
   - Only the newest part of a history is read, in windows of the last day, week, month and year, each asked
@@ -32,7 +32,16 @@ options:
     elements: str
   data_source_id:
     description:
-      - The data source, when it is not given as a term. Give one or the other, not both.
+      - The data source, when it is not given as a term. Give the terms, O(data_source_id) or O(data_source_name),
+        only one of the three.
+    type: str
+  data_source_name:
+    description:
+      - The display name of the data source, instead of terms or O(data_source_id); matched exactly against every
+        page of C(ListDataSources) of the index. No data source with that name, or several, is an error that names
+        what was found; nothing is guessed.
+      - With any name given (O(application_name), O(index_name) or this), each result also carries
+        C(application_id), C(index_id), C(data_source_id) and the names given.
     type: str
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
@@ -51,6 +60,12 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: The latest sync of a data source, by display names
+  ansible.builtin.debug:
+    msg: >-
+      {{ lookup('qbusiness.ops.qbusiness_sync_job', application_name='handbook-assistant', index_name='main',
+                data_source_name='confluence-wiki') }}
+
 - name: Show the latest sync of a data source
   ansible.builtin.debug:
     msg: >-
@@ -83,6 +98,8 @@ _raw:
       C(execution_id), C(status), C(start_time), C(end_time), C(error), C(data_source_error_code), C(metrics)
       as the service sent them, in snake_case, with ISO 8601 times and integer document counts),
       or V(null) when the data source has no matching job.
+    - When a name was given, each job also carries C(application_id), C(index_id), C(data_source_id) and the
+      names given (C(application_name), C(index_name), C(data_source_name)).
     - With C(lookup) (not C(query)) and one data source, that one element.
   type: list
   elements: dict
@@ -105,11 +122,17 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import latest_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.listing import list_recent_jobs
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import DATA_SOURCE
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_named
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._concurrency import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
+
+SELECTION_OPTIONS = ("application_id", "application_name", "index_id", "index_name", "data_source_id", "data_source_name")
 
 
 class LookupModule(AWSLookupBase):
@@ -135,28 +158,36 @@ class LookupModule(AWSLookupBase):
         for term in terms:
             requested.extend(term if isinstance(term, list) else [term])
         try:
-            application_id = validate_id("application_id", self.get_option("application_id"))
-            index_id = validate_id("index_id", self.get_option("index_id"))
-            single = self.get_option("data_source_id")
-            if requested and single is not None:
-                raise OptionError("give the data sources as terms or as data_source_id, not both")
-            if not requested:
-                if single is None:
-                    raise OptionError("data_source_id is required when no data source is given as a term")
-                requested = [single]
-            data_source_ids = [validate_id("data_source_id", value) for value in requested]
+            options = {name: self.get_option(name) for name in SELECTION_OPTIONS}
+            index = validate_index_selection(options)
+            given = [option for option in ("data_source_id", "data_source_name") if options[option] is not None]
+            if len(given) > 1 or (requested and given):
+                raise OptionError("give the data sources as terms (IDs), as data_source_id or as data_source_name: only one of them")
+            if requested:
+                term_ids = [validate_id("data_source_id", value) for value in requested]
+            elif given:
+                named = validate_named(options, DATA_SOURCE)
+            else:
+                raise OptionError("data_source_id or data_source_name is required when no data source is given as a term")
             filters = build_list_filters(self.get_option("start_time"), self.get_option("end_time"), self.get_option("status_filter"))
         except OptionError as e:
             raise AnsibleLookupError(f"qbusiness_sync_job: {e.message}") from None
+        # The IDs and names go into the results when a name was given: the caller may know no ID then.
+        with_identity = any(options[name] is not None for name in ("application_name", "index_name", "data_source_name"))
 
         client = qbusiness_client(self)
 
-        def latest_of(data_source_id: str) -> Optional[SyncJob]:
-            source = DataSourceService(client, DataSourceRef(application_id, index_id, data_source_id))
-            job = latest_job(list_recent_jobs(source, filters))
-            return normalize_job(job) if job is not None else None
+        def latest_of(ref: DataSourceRef) -> Optional[SyncJob]:
+            job = latest_job(list_recent_jobs(DataSourceService(client, ref), filters))
+            if job is None:
+                return None
+            return dict(normalize_job(job), **ref.identity()) if with_identity else normalize_job(job)
 
         try:
-            return run_concurrently(latest_of, data_source_ids)
+            resolver = NameResolver(client)
+            index_ref = resolver.index_ref(index)
+            # One result per term, in their order (repeats too).
+            refs = [index_ref.data_source(term_id) for term_id in term_ids] if requested else resolver.data_sources(index_ref, [named])
+            return run_concurrently(latest_of, refs)
         except QBusinessError as e:
             raise AnsibleLookupError(f"qbusiness_sync_job: {e}") from None

@@ -39,10 +39,19 @@ options:
   data_source_id:
     description:
       - The data source to gate, or a list of them.
-      - When left out, every data source of the index is gated (found with C(ListDataSources)); an index
-        without data sources fails the gate.
+      - When both this and O(data_source_name) are left out, every data source of the index is gated (found with
+        C(ListDataSources), which also gives their names); an index without data sources fails the gate.
       - An empty list is an error. Each ID is 36 characters, a letter or digit followed by letters, digits
         or hyphens, and is checked before any request.
+      - May be given with O(data_source_name); a data source named twice is gated once.
+    type: list
+    elements: str
+  data_source_name:
+    description:
+      - The display name of a data source to gate, or a list of them, matched exactly against every page of
+        C(ListDataSources) of the index (read once, however many names). A name that no data source has, or that
+        several have, fails the task with the names or the IDs found; nothing is guessed.
+      - An empty list is an error. May be given with O(data_source_id).
     type: list
     elements: str
   fail_on:
@@ -156,6 +165,13 @@ EXAMPLES = r"""
     max_documents_failed: 10
     fail_msg: The assistant's knowledge is stale or broken, not deploying
 
+- name: Gate data sources by display name
+  qbusiness.ops.qbusiness_sync_gate:
+    application_name: handbook-assistant
+    index_name: main
+    data_source_name: [confluence-wiki, sharepoint-policies]
+    max_age: 24h
+
 - name: Report the gate without failing the pipeline step
   qbusiness.ops.qbusiness_sync_gate:
     application_id: "{{ qbusiness_application_id }}"
@@ -171,16 +187,19 @@ EXAMPLES = r"""
 
 RETURN = r"""
 msg:
-  description: What the gate found. On failure, every failing data source and why.
+  description:
+    - What the gate found. On failure, every failing data source and why.
+    - A data source is named C(name (id)) when its display name is known (given by O(data_source_name), or
+      listed because no data source was given), else by its ID.
   returned: always
   type: str
   sample: >-
-    Q Business sync gate failed: data source c0000000-0000-4000-8000-000000000002: latest sync
+    Q Business sync gate failed: data source confluence-wiki (c0000000-0000-4000-8000-000000000002): latest sync
     e0000000-0000-4000-8000-000000000005 FAILED: Confluence credentials expired (data source error code AUTH_FAILED)
 sync_jobs:
   description:
     - The judged sync of each data source (after a wait that ran out, the sync still running), in the order
-      of O(data_source_id) (or of C(ListDataSources)),
+      of O(data_source_id) then O(data_source_name) (or of C(ListDataSources)),
       in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s RV(qbusiness.ops.qbusiness_sync_job_info#module:history)
       elements, with the keys below added.
     - A data source with no sync to judge has only the added keys.
@@ -188,10 +207,30 @@ sync_jobs:
   type: list
   elements: dict
   contains:
+    application_id:
+      description: The application's identifier (resolved from O(application_name) when given by name).
+      type: str
+      returned: always
+    application_name:
+      description: The application's display name.
+      type: str
+      returned: when O(application_name) gave it
+    index_id:
+      description: The index's identifier (resolved from O(index_name) when given by name).
+      type: str
+      returned: always
+    index_name:
+      description: The index's display name.
+      type: str
+      returned: when O(index_name) gave it
     data_source_id:
       description: The data source.
       type: str
       returned: always
+    data_source_name:
+      description: The data source's display name.
+      type: str
+      returned: when known (given by O(data_source_name), or listed because no data source was given)
     passed:
       description: Whether this data source passed the gate.
       type: bool

@@ -68,6 +68,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Start a sync of a data source by display names, and wait for it
+  qbusiness.ops.qbusiness_sync_job:
+    application_name: handbook-assistant
+    index_name: main
+    data_source_name: confluence-wiki
+    wait: true
+
 - name: Start a sync after publishing docs, wait for it, and stop the pipeline if it fails
   block:
     - name: Start the sync and wait up to 30 minutes
@@ -104,6 +111,36 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+application_id:
+  description: The application's identifier (resolved from O(application_name) when given by name).
+  returned: always
+  type: str
+  sample: a0000000-0000-4000-8000-000000000001
+application_name:
+  description: The application's display name.
+  returned: when O(application_name) gave it
+  type: str
+  sample: handbook-assistant
+index_id:
+  description: The index's identifier (resolved from O(index_name) when given by name).
+  returned: always
+  type: str
+  sample: b0000000-0000-4000-8000-000000000001
+index_name:
+  description: The index's display name.
+  returned: when O(index_name) gave it
+  type: str
+  sample: main
+data_source_id:
+  description: The data source's identifier (resolved from O(data_source_name) when given by name).
+  returned: always
+  type: str
+  sample: c0000000-0000-4000-8000-000000000002
+data_source_name:
+  description: The data source's display name.
+  returned: when O(data_source_name) gave it
+  type: str
+  sample: confluence-wiki
 execution_id:
   description: The identifier of the started, running or stopped sync.
   returned: when there is such a sync
@@ -143,7 +180,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ENSURE_SYNC_STATE
@@ -160,11 +198,13 @@ def main() -> None:
     module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
-    ref, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_data_source(params), validate_wait(params)))
+    selection, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_data_source_selection(params), validate_wait(params)))
     ensure_sync = ENSURE_SYNC_STATE[params["state"]]
+    client = qbusiness_client(module)
     try:
+        ref = NameResolver(client).data_source_ref(selection)
         change = ensure_sync(
-            DataSourceService(qbusiness_client(module), ref), check_mode=module.check_mode,
+            DataSourceService(client, ref), check_mode=module.check_mode,
             wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep,
         )
     except QBusinessError as e:
@@ -172,7 +212,7 @@ def main() -> None:
 
     for warning in change.warnings:
         module.warn(warning)
-    result: Dict[str, Any] = dict(changed=change.changed)
+    result: Dict[str, Any] = dict(ref.identity(), changed=change.changed)
     if change.execution_id:
         result["execution_id"] = change.execution_id
     if change.job is not None:

@@ -65,6 +65,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: List the sync history of a data source by display names
+  qbusiness.ops.qbusiness_sync_job_info:
+    application_name: handbook-assistant
+    index_name: main
+    data_source_name: confluence-wiki
+  register: wiki_history
+
 - name: List the whole sync history of a data source
   qbusiness.ops.qbusiness_sync_job_info:
     application_id: "{{ qbusiness_application_id }}"
@@ -116,6 +123,36 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+application_id:
+  description: The application's identifier (resolved from O(application_name) when given by name).
+  returned: always
+  type: str
+  sample: a0000000-0000-4000-8000-000000000001
+application_name:
+  description: The application's display name.
+  returned: when O(application_name) gave it
+  type: str
+  sample: handbook-assistant
+index_id:
+  description: The index's identifier (resolved from O(index_name) when given by name).
+  returned: always
+  type: str
+  sample: b0000000-0000-4000-8000-000000000001
+index_name:
+  description: The index's display name.
+  returned: when O(index_name) gave it
+  type: str
+  sample: main
+data_source_id:
+  description: The data source's identifier (resolved from O(data_source_name) when given by name).
+  returned: always
+  type: str
+  sample: c0000000-0000-4000-8000-000000000002
+data_source_name:
+  description: The data source's display name.
+  returned: when O(data_source_name) gave it
+  type: str
+  sample: confluence-wiki
 history:
   description:
     - Every sync job that matched, newest first by start time.
@@ -230,8 +267,9 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import build_list_filters
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
@@ -242,23 +280,23 @@ def main() -> None:
     module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
-    ref, filters, max_results, start = module.checked_options(
+    selection, filters, max_results, start = module.checked_options(
         lambda: (
-            validate_data_source(params),
+            validate_data_source_selection(params),
             build_list_filters(params["start_time"], params["end_time"], params["status_filter"]),
             validate_max_results(params["max_results"]),
             validate_next_token(params["next_token"]),
         )
     )
+    client = qbusiness_client(module)
     try:
-        jobs, next_token = DataSourceService(qbusiness_client(module), ref).list_sync_jobs_and_token(
-            filters, max_results=max_results, start=start
-        )
+        ref = NameResolver(client).data_source_ref(selection)
+        jobs, next_token = DataSourceService(client, ref).list_sync_jobs_and_token(filters, max_results=max_results, start=start)
     except QBusinessError as e:
         module.fail_json_aws_error(e)
 
     history = [normalize_job(job) for job in newest_first(jobs)]
-    result = dict(changed=False, history=history, latest=history[0] if history else None)
+    result = dict(ref.identity(), changed=False, history=history, latest=history[0] if history else None)
     if next_token:
         result["next_token"] = next_token
     module.exit_json(**result)

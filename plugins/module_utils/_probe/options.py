@@ -13,8 +13,8 @@ from typing import Dict
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import Spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_data_source
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import DataSourceSelection
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
 
 DEFAULT_SAMPLE_SIZE = 30
 
@@ -28,15 +28,15 @@ PROBE_SPEC: Spec = dict(
 class ProbeOptions:
     """Which data source; how many jobs a listing of the probe reads at most; how long a token waits (0: not tried)."""
 
-    ref: DataSourceRef
+    selection: DataSourceSelection
     sample_size: int
     token_wait: int
 
 
 def validate_probe_options(params: Dict[str, Any]) -> ProbeOptions:
-    """The IDs, ``sample_size`` (at least 2: an order needs two jobs) and ``token_ttl_probe_seconds`` (0 or more)."""
+    """The data source (by IDs or names), ``sample_size`` (at least 2: an order needs two jobs) and ``token_ttl_probe_seconds`` (0 or more)."""
     return ProbeOptions(
-        ref=validate_data_source(params),
+        selection=validate_data_source_selection(params),
         sample_size=int_at_least("sample_size", params.get("sample_size", DEFAULT_SAMPLE_SIZE), 2),
         token_wait=int_at_least("token_ttl_probe_seconds", params.get("token_ttl_probe_seconds", 0), 0, expected="a whole number of seconds, 0 or more"),
     )

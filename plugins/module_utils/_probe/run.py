@@ -26,6 +26,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._probe.time_filter i
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.time_filter import probe_time_filter
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.tokens import probe_token_binding
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.tokens import probe_token_expiry
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
 CONFLICT = Behaviour(
@@ -60,8 +61,9 @@ def _not_probed_read_only(behaviour: Behaviour) -> Finding:
 def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
     """Probe the data source through ``client`` (a qbusiness client with the collection's retry policy) and
     return the module's result. It only reads; a service error raises QBusinessError."""
+    ref = NameResolver(client).data_source_ref(options.selection)  # names are resolved first, outside the evidence
     recorder = RecordingClient(client)
-    source = DataSourceService(recorder, options.ref)
+    source = DataSourceService(recorder, ref)
     ctx = ProbeContext(source, recorder, options.sample_size)
 
     data_source = source.get_data_source()
@@ -80,7 +82,7 @@ def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None]
     unheld = [f.behaviour.key for f in findings if f.holds is False]
     checked = [f.behaviour.key for f in findings if f.holds is True]
     differs = [f.behaviour.key for f in findings if f.result == DIFFERS]
-    name = data_source.get("displayName", "")
+    label = f"{data_source['displayName']} ({ref.data_source_id})" if data_source.get("displayName") else ref.data_source_id
     if unheld:
         verdict = f"what the collection depends on DOES NOT HOLD: {', '.join(unheld)}"
     elif checked:
@@ -89,7 +91,7 @@ def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None]
         # Too few jobs, none finished, nothing running: an empty check is not a pass to rely on.
         verdict = "nothing the collection depends on could be checked on this data source's history (see each behaviour)"
     headline = (
-        f"Q Business service probe of data source {options.ref.data_source_id} ({name}): "
+        f"Q Business service probe of data source {label}: "
         + verdict
         + (f"; differs from the emulator: {', '.join(differs)}" if differs else "; everything seen is as the emulator does")
         + f" ({len(recorder.calls)} read requests)"

@@ -21,15 +21,19 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting i
 
 Spec = Dict[str, Dict[str, Any]]
 
-# qbusiness.ops.qbusiness: the application and index that hold the data sources.
+# qbusiness.ops.qbusiness: the application and index that hold the data sources, each by ID or by display name
+# (one of each pair is required: names.validate_named checks it, with the same message in every plugin).
 INDEX_SPEC: Spec = dict(
-    application_id=dict(type="str", required=True),
-    index_id=dict(type="str", required=True),
+    application_id=dict(type="str"),
+    application_name=dict(type="str"),
+    index_id=dict(type="str"),
+    index_name=dict(type="str"),
 )
 
-# qbusiness.ops.qbusiness.data_source: one data source, required.
+# qbusiness.ops.qbusiness.data_source: one data source, by ID or by display name.
 DATA_SOURCE_SPEC: Spec = dict(
-    data_source_id=dict(type="str", required=True),
+    data_source_id=dict(type="str"),
+    data_source_name=dict(type="str"),
 )
 
 # qbusiness.ops.qbusiness.filters: the filters of ListDataSourceSyncJobs.

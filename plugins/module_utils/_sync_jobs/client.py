@@ -66,14 +66,20 @@ def paginate(
     what: str,
     max_results: Optional[int] = None,
     start: Optional[ResumePoint] = None,
+    page_size: int = PAGE_SIZE,
+    keep: Optional[Callable[[Dict[str, Any]], bool]] = None,
 ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
     """Follow ``nextToken`` across pages of a List call; the one pagination loop of the collection.
 
-    Every page asks for PAGE_SIZE items, from the first to the last, as botocore's paginator does: a
+    Every page asks for ``page_size`` items (the sync jobs' PAGE_SIZE unless given: a resume token counts
+    in pages of it), from the first to the last, as botocore's paginator does: a
     service may accept a nextToken only with the very parameters of the request that produced it. The
     listing starts at ``start`` (a page's token and how many of its items to skip) and stops at its end,
     or once ``max_results`` items are in hand. Returns the items and, when items are left, the resume
     token (botocore's format, see tokens.py) to go on from; None when the listing ended.
+
+    ``keep`` filters items on the client (for a listing the service cannot filter): only the items it keeps
+    are returned and count towards ``max_results``, and a cut inside a page resumes after the last kept one.
     """
     items: List[Dict[str, Any]] = []
     token = start.service_token if start else None
@@ -82,7 +88,7 @@ def paginate(
     seen_tokens = {token} if token else set()
     first_request = True
     while True:
-        page_request = dict(request, maxResults=PAGE_SIZE)
+        page_request = dict(request, maxResults=page_size)
         if token:
             page_request["nextToken"] = token
         try:
@@ -93,12 +99,14 @@ def paginate(
         page = (response.get(result_key) or [])[skip:]
         page_start, skip = skip, 0  # only the first page resumes inside itself
         next_token = response.get("nextToken")
-        if max_results is not None and len(items) + len(page) > max_results:
-            # Cut inside the page: the token says how many of its items are returned, so resuming skips them.
-            kept = max_results - len(items)
-            items.extend(page[:kept])
-            return items, ResumePoint(token, page_start + kept).encode()
-        items.extend(page)
+        # The positions in the page of the items returned.
+        kept = [position for position, item in enumerate(page) if keep is None or keep(item)]
+        if max_results is not None and len(items) + len(kept) > max_results:
+            # Cut inside the page: the token says how many of its items were read, so resuming skips them.
+            wanted = kept[: max_results - len(items)]
+            items.extend(page[position] for position in wanted)
+            return items, ResumePoint(token, page_start + wanted[-1] + 1).encode()
+        items.extend(page[position] for position in kept)
         if not next_token:
             return items, None
         if next_token in seen_tokens:

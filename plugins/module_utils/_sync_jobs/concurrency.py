@@ -3,7 +3,7 @@
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Running the same work for several data sources at a time, on the controller (the gate, the lookup)."""
+"""Running the same work for several data sources at a time (the gate, the lookup, the data source module)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from typing import List
 from typing import TypeVar
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 
-def run_concurrently(work: Callable[[str], T], items: List[str], max_workers: int = 8) -> List[T]:
+def run_concurrently(work: Callable[[Item], T], items: List[Item], max_workers: int = 8) -> List[T]:
     """``[work(item) for item in items]``, several at a time; results in the order of ``items``.
 
     boto3 clients are thread-safe, and most of the time here is spent waiting for the service.

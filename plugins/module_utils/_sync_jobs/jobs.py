@@ -50,12 +50,16 @@ def unknown_status_note(job: ServiceJob) -> str:
             f"({', '.join(SYNC_JOB_STATUSES)})")
 
 
+def as_utc(value: Any) -> Optional[datetime]:
+    """A time as botocore parsed it, as an aware datetime (naive ones are UTC); None for anything else."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return None
+
+
 def start_time_of(raw: ServiceJob) -> Optional[datetime]:
     """A job's start time (as the service sent the job) as an aware datetime, or None if there is none."""
-    started = raw.get("startTime")
-    if isinstance(started, datetime):
-        return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
-    return None
+    return as_utc(raw.get("startTime"))
 
 
 def end_time_of(raw: ServiceJob) -> Optional[datetime]:
@@ -78,7 +82,8 @@ def latest_job(raw_jobs: List[ServiceJob]) -> Optional[ServiceJob]:
     return max(raw_jobs, key=_newest_first_key) if raw_jobs else None
 
 
-def _iso(value: Any) -> Any:
+def iso_time(value: Any) -> Any:
+    """A datetime as the collection returns times (ISO 8601 in UTC; naive ones are UTC); anything else as it is."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
@@ -95,8 +100,8 @@ def _count(value: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def _snake(name: str) -> str:
-    # The API's names are camelCase; a handful of them, so each is converted once.
+def snake_case(name: str) -> str:
+    """An API name (camelCase) as the collection's results name it; a handful of them, so each is converted once."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -107,11 +112,11 @@ def normalize_job(raw: ServiceJob) -> SyncJob:
     """
     job: SyncJob = {}
     for key, value in raw.items():
-        name = _snake(key)
+        name = snake_case(key)
         if key == "metrics" and isinstance(value, dict):
-            job[name] = {_snake(k): _count(v) for k, v in value.items()}
+            job[name] = {snake_case(k): _count(v) for k, v in value.items()}
         elif key == "error" and isinstance(value, dict):
-            job[name] = {_snake(k): v for k, v in value.items()}
+            job[name] = {snake_case(k): v for k, v in value.items()}
         else:
-            job[name] = _iso(value)
+            job[name] = iso_time(value)
     return job

@@ -25,7 +25,6 @@ else:
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import decode_resume_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
@@ -55,11 +54,6 @@ def validate_id(option: str, value: Any) -> str:
 def validate_ids(params: Dict[str, Any], names: Tuple[str, ...] = ID_OPTIONS) -> Dict[str, str]:
     """The named ID options, each checked with :func:`validate_id`."""
     return {name: validate_id(name, params.get(name)) for name in names}
-
-
-def validate_data_source(params: Dict[str, Any]) -> DataSourceRef:
-    """``application_id``, ``index_id`` and ``data_source_id``, checked, as the data source they name."""
-    return DataSourceRef(**validate_ids(params))
 
 
 def _time_error(option: str, value: Any) -> OptionError:

@@ -24,16 +24,57 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens im
 
 
 @dataclass(frozen=True)
+class IndexRef:
+    """Which index: its application's ID and its own, with their display names when known."""
+
+    application_id: str
+    index_id: str
+    application_name: Optional[str] = None
+    index_name: Optional[str] = None
+
+    def request(self) -> Dict[str, str]:
+        """The IDs as the parameters of a request."""
+        return dict(applicationId=self.application_id, indexId=self.index_id)
+
+    def data_source(self, data_source_id: str, data_source_name: Optional[str] = None) -> DataSourceRef:
+        """A data source of this index."""
+        return DataSourceRef(self.application_id, self.index_id, data_source_id, self.application_name, self.index_name, data_source_name)
+
+    def identity(self) -> Dict[str, str]:
+        """The IDs and the known names, as results carry them."""
+        return _known(application_id=self.application_id, application_name=self.application_name, index_id=self.index_id,
+                      index_name=self.index_name)
+
+
+def _known(**fields: Optional[str]) -> Dict[str, str]:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+@dataclass(frozen=True)
 class DataSourceRef:
-    """Which data source: the application and index that hold it, and its own ID."""
+    """Which data source: the application and index that hold it, and its own ID; with their display names
+    when they are known (given by name, or listed anyway), for results and messages."""
 
     application_id: str
     index_id: str
     data_source_id: str
+    application_name: Optional[str] = None
+    index_name: Optional[str] = None
+    data_source_name: Optional[str] = None
 
     def request(self) -> Dict[str, str]:
         """The IDs as the parameters of a request."""
         return dict(applicationId=self.application_id, indexId=self.index_id, dataSourceId=self.data_source_id)
+
+    @property
+    def label(self) -> str:
+        """The data source as messages name it: ``name (id)``, or the ID when the name is not known."""
+        return f"{self.data_source_name} ({self.data_source_id})" if self.data_source_name else self.data_source_id
+
+    def identity(self) -> Dict[str, str]:
+        """The IDs and the known names, as results carry them beside a job."""
+        return _known(application_id=self.application_id, application_name=self.application_name, index_id=self.index_id,
+                      index_name=self.index_name, data_source_id=self.data_source_id, data_source_name=self.data_source_name)
 
 
 class DataSourceService:
@@ -46,8 +87,13 @@ class DataSourceService:
 
     @property
     def data_source_id(self) -> str:
-        """The data source's own ID, as messages name it."""
+        """The data source's own ID."""
         return self.ref.data_source_id
+
+    @property
+    def label(self) -> str:
+        """The data source as messages name it (see :attr:`DataSourceRef.label`)."""
+        return self.ref.label
 
     def list_sync_jobs_and_token(
         self, filters: Optional[Dict[str, Any]] = None, max_results: Optional[int] = None, start: Optional[ResumePoint] = None
@@ -59,7 +105,7 @@ class DataSourceService:
             self.client.list_data_source_sync_jobs,
             dict(self.ref.request(), **(filters or {})),
             "history",
-            f"the sync jobs of data source {self.data_source_id}",
+            f"the sync jobs of data source {self.label}",
             max_results,
             start,
         )
@@ -80,7 +126,7 @@ class DataSourceService:
         try:
             response = self.client.list_data_source_sync_jobs(aws_retry=True, **request)
         except service_errors() as e:
-            raise QBusinessError(message=f"Failed to list the sync jobs of data source {self.data_source_id}", exception=e) from e
+            raise QBusinessError(message=f"Failed to list the sync jobs of data source {self.label}", exception=e) from e
         return response.get("history") or [], response.get("nextToken")
 
     def get_data_source(self) -> Dict[str, Any]:
@@ -88,7 +134,7 @@ class DataSourceService:
         try:
             return self.client.get_data_source(aws_retry=True, **self.ref.request())
         except service_errors() as e:
-            raise QBusinessError(message=f"Failed to read data source {self.data_source_id}", exception=e) from e
+            raise QBusinessError(message=f"Failed to read data source {self.label}", exception=e) from e
 
     def start_sync_job(self) -> str:
         """StartDataSourceSyncJob: the new execution ID. A ConflictException raises :class:`SyncConflict`."""
@@ -96,7 +142,7 @@ class DataSourceService:
             response = self.client.start_data_source_sync_job(aws_retry=True, **self.ref.request())
         except service_errors() as e:
             error = SyncConflict if is_conflict(e) else QBusinessError
-            raise error(message=f"Failed to start a sync of data source {self.data_source_id}", exception=e) from e
+            raise error(message=f"Failed to start a sync of data source {self.label}", exception=e) from e
         return response["executionId"]
 
     def stop_sync_job(self) -> None:
@@ -105,4 +151,4 @@ class DataSourceService:
             self.client.stop_data_source_sync_job(aws_retry=True, **self.ref.request())
         except service_errors() as e:
             error = SyncConflict if is_conflict(e) else QBusinessError
-            raise error(message=f"Failed to stop the sync of data source {self.data_source_id}", exception=e) from e
+            raise error(message=f"Failed to stop the sync of data source {self.label}", exception=e) from e

@@ -24,9 +24,11 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec as spec_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import IndexSelection
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import Named
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_list
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_ids
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_status
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
@@ -49,6 +51,7 @@ def argument_spec() -> Spec:
         INDEX_SPEC,
         WAIT_SPEC,
         data_source_id=dict(type="list", elements="str"),
+        data_source_name=dict(type="list", elements="str"),
         fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON), choices=list(SYNC_JOB_STATUSES)),
         wait=dict(type="bool", default=False),
         max_age=dict(type="raw"),
@@ -73,12 +76,11 @@ class GateOptions:
 
 @dataclass(frozen=True)
 class GateRequest:
-    """A validated gate: where to look and what to judge."""
+    """A validated gate: where to look (IDs or names, not yet resolved) and what to judge."""
 
-    application_id: str
-    index_id: str
+    index: IndexSelection
     # None: every data source of the index, found with ListDataSources.
-    data_source_ids: Optional[List[str]]
+    data_sources: Optional[List[Named]]
     options: GateOptions
     fail_msg: str = DEFAULT_FAIL_MSG
 
@@ -97,17 +99,6 @@ def parse_duration(option: str, value: Any) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def _data_source_ids(raw_ids: Any) -> Optional[List[str]]:
-    """``data_source_id``: None (every data source of the index), or the IDs in the given order, each once."""
-    if raw_ids is None:
-        return None
-    raw_list = raw_ids if isinstance(raw_ids, list) else [raw_ids]
-    if not raw_list:
-        raise OptionError("data_source_id must name at least one data source; leave it out to gate every data source of the index")
-    # Duplicates would be gated twice; keep the first of each, in the given order.
-    return list(dict.fromkeys(validate_id("data_source_id", value) for value in raw_list))
-
-
 def _fail_on(value: Any) -> FrozenSet[str]:
     """``fail_on``: a list of statuses (None: the default)."""
     fail_on = list(DEFAULT_FAIL_ON) if value is None else value
@@ -118,9 +109,9 @@ def _fail_on(value: Any) -> FrozenSet[str]:
 
 def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
     """Check every gate option (already type-converted by the argument spec) before any request."""
-    ids = validate_ids(params, ("application_id", "index_id"))
+    index = validate_index_selection(params)
     wait_timeout, wait_sleep = validate_wait(params)
-    data_source_ids = _data_source_ids(params.get("data_source_id"))
+    data_sources = validate_data_source_list(params)
     max_age = params.get("max_age")
     max_documents_failed = params.get("max_documents_failed")
     options = GateOptions(
@@ -133,4 +124,4 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
         wait_sleep=wait_sleep,
     )
     fail_msg = params.get("fail_msg")
-    return GateRequest(ids["application_id"], ids["index_id"], data_source_ids, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)
+    return GateRequest(index, data_sources, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)

@@ -3,20 +3,18 @@
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the gate reads: the data sources of an index, and each one's newest jobs (waiting if asked) for a verdict."""
+"""What the gate reads: each data source's newest jobs (waiting if asked), for a verdict."""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
 from datetime import timezone
-from typing import Any
 from typing import Callable
 from typing import List
 from typing import Optional
 from typing import Sequence
 
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import paginate
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import IN_PROGRESS_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
@@ -34,16 +32,8 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts impor
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import awaits_outcome
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import judge
 
-# Called once per poll while waiting: data source ID, the running job, seconds elapsed.
+# Called once per poll while waiting: the data source as messages name it (name (id), or the ID), the running job, seconds elapsed.
 ProgressCallback = Callable[[str, SyncJob, float], None]
-
-
-def list_data_source_ids(client: Any, application_id: str, index_id: str) -> List[str]:
-    """The IDs of every data source of an index (ListDataSources), in the service's order."""
-    sources, dummy = paginate(
-        client.list_data_sources, dict(applicationId=application_id, indexId=index_id), "dataSources", f"the data sources of index {index_id}"
-    )
-    return [source["dataSourceId"] for source in sources]
 
 
 def _enough_to_judge(jobs: Sequence[ServiceJob], options: GateOptions) -> bool:
@@ -85,7 +75,7 @@ def gate_data_source(
 
     def report(job: ServiceJob, elapsed: float) -> None:
         if progress is not None:
-            progress(data_source_id, normalize_job(job), elapsed)
+            progress(source.label, normalize_job(job), elapsed)
 
     try:
         jobs, latest, timed_out = poll_jobs(
@@ -96,11 +86,12 @@ def gate_data_source(
         )
         if timed_out:
             # Only a job still in progress keeps a wait going, so there is one.
-            return Verdict(data_source_id, job=normalize_job(latest) if latest else None, reasons=[timeout_reason(latest, options.wait_timeout)])
+            return Verdict(data_source_id, job=normalize_job(latest) if latest else None, reasons=[timeout_reason(latest, options.wait_timeout)],
+                           ref=source.ref)
         synced_before_window = True
         if not jobs and options.max_age is not None and options.allow_no_history:
             older, dummy = source.list_sync_jobs_and_token(max_results=1)  # one job is enough
             synced_before_window = bool(older)
     except QBusinessError as e:
-        return Verdict(data_source_id, reasons=[f"could not read its sync history: {e}"])
-    return judge(data_source_id, jobs, options, now(), synced_before_window)
+        return Verdict(data_source_id, reasons=[f"could not read its sync history: {e}"], ref=source.ref)
+    return judge(data_source_id, jobs, options, now(), synced_before_window, ref=source.ref)

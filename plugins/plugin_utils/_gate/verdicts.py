@@ -41,6 +41,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import unknown_status_note
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import format_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import DEFAULT_FAIL_MSG
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
@@ -54,6 +55,12 @@ class Verdict:
     reasons: List[str] = field(default_factory=list)
     job: Optional[SyncJob] = None  # the judged job (on a timeout, the job still running)
     running_job: Optional[SyncJob] = None  # a newer in-progress job that was not judged
+    ref: Optional[DataSourceRef] = None  # the data source with its application, index and known names
+
+    @property
+    def label(self) -> str:
+        """The data source as messages name it: ``name (id)`` when its name is known."""
+        return self.ref.label if self.ref is not None else self.data_source_id
 
     @property
     def passed(self) -> bool:
@@ -61,8 +68,9 @@ class Verdict:
         return not self.reasons
 
     def as_result(self) -> Dict[str, Any]:
-        """The judged job with its data source ID and the verdict, as the action returns it."""
+        """The judged job with its data source's IDs and known names, and the verdict, as the action returns it."""
         result: Dict[str, Any] = dict(self.job or {})
+        result.update(self.ref.identity() if self.ref is not None else {})
         result.update(data_source_id=self.data_source_id, passed=self.passed, reasons=list(self.reasons))
         if self.running_job is not None:
             result["running_job"] = self.running_job
@@ -102,6 +110,7 @@ def judge(
     options: GateOptions,
     now: datetime,
     synced_before_window: bool = True,
+    ref: Optional[DataSourceRef] = None,
 ) -> Verdict:
     """The verdict on one data source from its listed jobs (as the service sent them).
 
@@ -115,7 +124,7 @@ def judge(
     if awaits_outcome(latest, options):
         running = latest
         judged = next((job for job in ordered if not is_in_progress(job)), None)
-    verdict = Verdict(data_source_id, running_job=normalize_job(running) if running else None)
+    verdict = Verdict(data_source_id, running_job=normalize_job(running) if running else None, ref=ref)
 
     if judged is None:
         reason = _no_job_reason(running, options, synced_before_window)
@@ -147,11 +156,11 @@ def gate_message(verdicts: Sequence[Verdict], fail_msg: str = DEFAULT_FAIL_MSG) 
     """One line: every failing data source and why, or what passed."""
     failing = [v for v in verdicts if not v.passed]
     if failing:
-        return f"{fail_msg}: " + "; ".join(f"data source {v.data_source_id}: {'; '.join(v.reasons)}" for v in failing)
+        return f"{fail_msg}: " + "; ".join(f"data source {v.label}: {'; '.join(v.reasons)}" for v in failing)
     described = []
     for v in verdicts:
         if v.job is None:
-            described.append(f"{v.data_source_id} (no sync yet, allowed)")
+            described.append(f"{v.label} (no sync yet, allowed)")
         else:
-            described.append(f"{v.data_source_id} ({v.job.get('status')}, started {v.job.get('start_time')})")
+            described.append(f"{v.label} ({v.job.get('status')}, started {v.job.get('start_time')})")
     return f"Q Business sync gate passed for {len(verdicts)} data source(s): " + ", ".join(described)

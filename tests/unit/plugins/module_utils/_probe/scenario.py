@@ -10,6 +10,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._probe.context impor
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.options import ProbeOptions
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.recording import RecordingClient
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.run import run_probe
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
@@ -54,7 +55,7 @@ def load_probe_scenario() -> None:
 
 def probe(client, data_source_id: str, sample_size: int = 30, token_wait: int = 0, sleep=None):
     """The probe's result for one data source of the scenario."""
-    options = ProbeOptions(DataSourceRef(APP, INDEX, data_source_id), sample_size, token_wait)
+    options = ProbeOptions(validate_data_source_selection(dict(application_id=APP, index_id=INDEX, data_source_id=data_source_id)), sample_size, token_wait)
     return run_probe(client, options, sleep=sleep or (lambda seconds: None))
 
 

@@ -17,7 +17,7 @@ GOOD = dict(application_id=APP, index_id=INDEX, data_source_id=BUSY, sample_size
 
 def test_good_options():
     options = validate_probe_options(dict(GOOD, sample_size=2, token_ttl_probe_seconds=900))
-    assert (options.ref.data_source_id, options.sample_size, options.token_wait) == (BUSY, 2, 900)
+    assert (options.selection.data_source.id, options.sample_size, options.token_wait) == (BUSY, 2, 900)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,9 @@ def test_good_options():
         ({"sample_size": True}, "sample_size must be an integer of at least 2; got True"),
         ({"token_ttl_probe_seconds": -1}, "token_ttl_probe_seconds must be a whole number of seconds, 0 or more; got -1"),
         ({"data_source_id": "short"}, "data_source_id must be a Q Business ID"),
-        ({"index_id": None}, "index_id must be a Q Business ID"),
+        ({"index_id": None}, "one of index_id or index_name is required"),
+        ({"index_name": "main"}, "index_id and index_name are mutually exclusive"),
+        ({"data_source_id": None, "data_source_name": ""}, "data_source_name must be a display name"),
     ],
 )
 def test_bad_options_name_the_option(changes, message):

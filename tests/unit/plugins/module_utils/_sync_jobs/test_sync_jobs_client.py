@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from qbusiness_emulator import control
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import paginate
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import LONG
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import MIXED
@@ -56,3 +58,27 @@ def test_retry_policy_outlasts_botocore_alone(client, monkeypatch):
     jobs, token = source(client, MIXED).list_sync_jobs_and_token()
     assert token is None and len(jobs) == 3
     assert [r["fault"] for r in list_calls()] == ["throttle"] * 7 + [None]
+
+
+def test_keep_filters_on_the_client_and_resumes_after_the_last_kept(client):
+    """57 jobs alternating SUCCEEDED/FAILED (29 + 28): 10 FAILED ones at a time, each cut resuming exactly where it
+    stopped (inside a page), and every FAILED job read once."""
+    ref = source(client, LONG).ref
+    request = dict(applicationId=ref.application_id, indexId=ref.index_id, dataSourceId=ref.data_source_id)
+
+    def failed(job):
+        return job["status"] == "FAILED"
+
+    everything, dummy = paginate(client.list_data_source_sync_jobs, request, "history", "jobs")
+    expected = [job["executionId"] for job in everything if failed(job)]
+    seen, parts, token = [], [], None
+    while True:
+        jobs, token = paginate(client.list_data_source_sync_jobs, request, "history", "jobs", max_results=10,
+                               start=validate_next_token(token), keep=failed)
+        assert all(failed(job) for job in jobs)
+        parts.append(len(jobs))
+        seen.extend(job["executionId"] for job in jobs)
+        if token is None:
+            break
+    assert seen == expected and len(expected) in (28, 29)
+    assert parts[:-1] == [10] * (len(parts) - 1)

@@ -43,7 +43,8 @@ def test_parse_duration_rejects_and_names_the_option(value):
 
 def test_validated_defaults():
     gate = validate_gate_options(dict(BASE))
-    assert gate.data_source_ids is None
+    assert gate.data_sources is None
+    assert gate.index.application.id == APP and gate.index.index.id == INDEX
     assert gate.options == GateOptions()
     assert gate.options.fail_on == frozenset(["FAILED"]) and gate.options.wait_timeout == 600 and gate.options.wait_sleep == 15
     assert gate.fail_msg == "Q Business sync gate failed"
@@ -52,15 +53,28 @@ def test_validated_defaults():
 def test_data_source_ids_keep_order_without_duplicates():
     other = DS[:-1] + "9"
     gate = validate_gate_options(dict(BASE, data_source_id=[other, DS, other]))
-    assert gate.data_source_ids == [other, DS]
+    assert [named.id for named in gate.data_sources] == [other, DS]
+
+
+def test_ids_and_names_mix_ids_first_each_once():
+    gate = validate_gate_options(dict(application_name="app", index_name="main", data_source_id=[DS], data_source_name=["wiki", "docs", "wiki"]))
+    assert (gate.index.application.name, gate.index.index.name) == ("app", "main")
+    assert [(named.id, named.name) for named in gate.data_sources] == [(DS, None), (None, "wiki"), (None, "docs")]
 
 
 @pytest.mark.parametrize(
     "params, option",
     [
         (dict(BASE, application_id="x"), "application_id"),
-        (dict(BASE, index_id=None), "index_id"),
+        (dict(BASE, index_id=None), "one of index_id or index_name is required"),
         (dict(BASE, data_source_id=[]), "data_source_id"),
+        (dict(BASE, data_source_name=[]), "data_source_name"),
+        (dict(BASE, data_source_name=[""]), "data_source_name"),
+        (dict(BASE, data_source_name=[["a", "b"]]), "data_source_name"),
+        (dict(BASE, application_name="app"), "application_id and application_name"),
+        (dict(index_id=INDEX), "one of application_id or application_name"),
+        (dict(BASE, index_name=" main"), "index_id and index_name"),
+        (dict(application_id=APP, index_name="-main"), "index_name"),
         (dict(BASE, data_source_id=[DS, "../etc/passwd" + "x" * 23]), "data_source_id"),
         (dict(BASE, fail_on=["FAILED", "BROKEN"]), "fail_on"),
         (dict(BASE, fail_on="FAILED"), "fail_on"),

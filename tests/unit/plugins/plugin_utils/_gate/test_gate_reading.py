@@ -12,7 +12,7 @@ from qbusiness_emulator import control
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._concurrency import run_concurrently
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import gate_data_source
 
