@@ -81,9 +81,11 @@ class ActionModule(AWSPluginBase, ActionBase):
             else:
                 refs = resolver.data_sources(index, gate.data_sources)
         except QBusinessError as e:
-            raise AnsibleActionFail(f"{gate.fail_msg}: {e}") from None
+            # Returned, not raised, like a bad option: a name that matches nothing is the user's input.
+            result.update(failed=True, changed=False, msg=f"{gate.fail_msg}: {e}")
+            return result
         if not refs:
-            raise AnsibleActionFail(f"{gate.fail_msg}: index {index.index_id} has no data sources to gate")
+            raise AnsibleActionFail(f"{gate.fail_msg}: index {index.label} has no data sources to gate")
 
         # One wait budget for all data sources, however many the thread pool runs at a time.
         deadline = started + gate.options.wait_timeout

@@ -28,6 +28,7 @@ options:
         (nothing in the API makes a display name unique), fails the task with the names or the IDs found; nothing
         is guessed.
     type: str
+    version_added: 0.2.0
   index_id:
     description:
       - The identifier of the Q Business index the data source belongs to.
@@ -39,6 +40,7 @@ options:
       - The display name of the index, instead of O(index_id); matched exactly against every page of
         C(ListIndices) of the application, like O(application_name).
     type: str
+    version_added: 0.2.0
 notes:
   - A task given IDs sends no listing request to find them. Names are resolved once per task, reading each
     level (applications, indices, data sources) at most once, whatever the number of data sources.
@@ -82,6 +84,7 @@ options:
       - The display name of the data source, instead of O(data_source_id); matched exactly against every page of
         C(ListDataSources) of the index, like O(application_name).
     type: str
+    version_added: 0.2.0
 """
 
     # Polling while a sync runs; each plugin documents its own O(wait).

@@ -43,6 +43,7 @@ options:
       - With any name given (O(application_name), O(index_name) or this), each result also carries
         C(application_id), C(index_id), C(data_source_id) and the names given.
     type: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.filters

@@ -39,3 +39,18 @@ class QBusinessModule(AnsibleAWSModule):
         except OptionError as e:
             message = e.message
         return self.fail_json(msg=message)  # fail_json exits
+
+    def checked_call(self, call: Callable[[], T]) -> T:
+        """``call()``'s result; a QBusinessError it raises fails the module with its message.
+
+        A service error (one that carries botocore's exception) fails through amazon.aws's ``fail_json_aws``, with
+        the service's error code and response. One without (a display name that matches nothing, or several) is the
+        user's input, like a bad option: reported after the except block, so that no traceback is attached.
+        """
+        try:
+            return call()
+        except QBusinessError as e:
+            if e.exception is not None:
+                self.fail_json_aws_error(e)
+            message = e.message
+        return self.fail_json(msg=message)

@@ -138,19 +138,19 @@ data_sources:
     display_name:
       description: Its display name.
       type: str
-      returned: always
+      returned: when the service sends it
       sample: confluence-wiki
     type:
       description: The connector type.
       type: str
-      returned: always
+      returned: when the service sends it
       sample: CONFLUENCE
     status:
       description:
         - The data source's own status, one of V(PENDING_CREATION), V(CREATING), V(ACTIVE), V(DELETING),
           V(FAILED), V(UPDATING).
       type: str
-      returned: always
+      returned: when the service sends it
       sample: ACTIVE
     error:
       description: Why the data source itself failed (not one of its syncs).
@@ -173,12 +173,12 @@ data_sources:
     created_at:
       description: When the data source was created, ISO 8601 in UTC.
       type: str
-      returned: always
+      returned: when the service sends it
       sample: "2024-04-01T09:00:00+00:00"
     updated_at:
       description: When the data source was last updated, ISO 8601 in UTC.
       type: str
-      returned: always
+      returned: when the service sends it
       sample: "2024-04-02T09:00:00+00:00"
     latest_sync:
       description:
@@ -198,7 +198,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.data_sources import describe_data_sources
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_list
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
@@ -216,13 +215,10 @@ def main() -> None:
 
     selection, named = module.checked_options(lambda: (validate_index_selection(params), validate_data_source_list(params)))
     client = qbusiness_client(module)
-    try:
-        resolver = NameResolver(client)
-        index = resolver.index_ref(selection)
-        refs = resolver.every_data_source(index) if named is None else resolver.data_sources(index, named)
-        data_sources = describe_data_sources(client, refs, latest_sync=params["latest_sync"])
-    except QBusinessError as e:
-        module.fail_json_aws_error(e)
+    resolver = NameResolver(client)
+    index = module.checked_call(lambda: resolver.index_ref(selection))
+    refs = module.checked_call(lambda: resolver.every_data_source(index) if named is None else resolver.data_sources(index, named))
+    data_sources = module.checked_call(lambda: describe_data_sources(client, refs, latest_sync=params["latest_sync"]))
 
     module.exit_json(changed=False, data_sources=data_sources, **index.identity())
 

@@ -63,7 +63,9 @@ attributes:
     description: Nothing is changed, so there is no diff.
 notes:
   - The module never changes anything, and always reports RV(ignore:changed=false).
-  - It needs C(qbusiness:GetDataSource) and C(qbusiness:ListDataSourceSyncJobs) on the data source, nothing else.
+  - It needs C(qbusiness:GetDataSource) and C(qbusiness:ListDataSourceSyncJobs) on the data source, and, for the
+    options given by name, C(qbusiness:ListApplications), C(qbusiness:ListIndices) or C(qbusiness:ListDataSources)
+    to find the IDs (those listings are sent before the probe and are not in RV(requests)).
   - "It sends about 16 requests: 1 C(GetDataSource), 1 per 10 jobs of the sample, 5 for the time filters,
     4 for the running syncs (3 when none runs), 4 for the tokens, and 2 more when O(token_ttl_probe_seconds) is set."
   - Some behaviours show only on some data. The time filters need a finished job that lasted 2 s or more,
@@ -104,6 +106,42 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+application_id:
+  description: The application's identifier (resolved from O(application_name) when given by name).
+  returned: always
+  type: str
+  sample: a0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
+application_name:
+  description: The application's display name.
+  returned: when O(application_name) gave it
+  type: str
+  sample: handbook-assistant
+  version_added: 0.2.0
+index_id:
+  description: The index's identifier (resolved from O(index_name) when given by name).
+  returned: always
+  type: str
+  sample: b0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
+index_name:
+  description: The index's display name.
+  returned: when O(index_name) gave it
+  type: str
+  sample: main
+  version_added: 0.2.0
+data_source_id:
+  description: The data source's identifier (resolved from O(data_source_name) when given by name).
+  returned: always
+  type: str
+  sample: c0000000-0000-4000-8000-000000000002
+  version_added: 0.2.0
+data_source_name:
+  description: The data source's display name.
+  returned: when O(data_source_name) gave it
+  type: str
+  sample: confluence-wiki
+  version_added: 0.2.0
 holds:
   description:
     - Whether everything the collection's answers depend on held (no RV(behaviours[].holds) is V(false)).
@@ -206,7 +244,9 @@ behaviours:
       sample:
         - ListDataSourceSyncJobs(maxResults=10) -> 10 jobs, nextToken qbe1.eyJvZmZz...
 requests:
-  description: Every request the probe sent, in order, each with a short account of the answer.
+  description:
+    - Every request the probe sent, in order, each with a short account of the answer.
+    - The listings that found the IDs of options given by name come before the probe and are not in it.
   returned: always
   type: list
   elements: str
@@ -229,16 +269,12 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 
 
 def main() -> None:
     module = QBusinessModule(argument_spec=argument_spec(INDEX_SPEC, DATA_SOURCE_SPEC, **PROBE_SPEC), supports_check_mode=True)
     options = module.checked_options(lambda: validate_probe_options(module.params))
-    try:
-        result = run_probe(qbusiness_client(module), options)
-    except QBusinessError as e:
-        module.fail_json_aws_error(e)
+    result = module.checked_call(lambda: run_probe(qbusiness_client(module), options))
     module.exit_json(**result)
 
 

@@ -19,8 +19,17 @@ description:
   - The latest job is the one with the greatest start time, whatever order the service lists jobs in.
   - A data source fails the gate when its judged sync has a status in O(fail_on) (by default V(FAILED)),
     started longer than O(max_age) ago, or had more than O(max_documents_failed) failed documents; when it
-    has no sync at all (unless O(allow_no_history)); when its history cannot be read; or when O(wait)
-    runs out of time.
+    has no sync at all (unless O(allow_no_history)); when its history cannot be read; when O(wait)
+    runs out of time; or when the data source itself is not V(ACTIVE) (V(FAILED) with its error, V(CREATING),
+    V(UPDATING), V(DELETING), V(PENDING_CREATION)), whatever its last sync says. The data source's own status costs
+    one C(GetDataSource) per data source, read concurrently with its history.
+  - B(Failed documents.) When the judged sync fails the gate or reports failed documents, the gate lists the data
+    source's documents (C(ListDocuments), 100 a page) and returns up to O(show_failed_documents) of those in status
+    V(FAILED) or V(DOCUMENT_FAILED_TO_INDEX) that changed after the sync started, with their errors, in
+    RV(sync_jobs[].failed_documents); the failure message names the first three. Pages are read only until enough
+    are found, and not at all for a passing data source whose sync reports no failed document, nor for a sync that
+    reports V(0) failed documents. A document listing that fails does not hide the verdict; the gate fails for its
+    first reason and says the documents could not be read.
   - B(In-progress syncs.) With O(wait=true), while the latest sync is V(SYNCING), V(SYNCING_INDEXING) or
     V(STOPPING) the gate polls every O(wait_sleep) seconds until it ends, then judges; still running after
     O(wait_timeout) seconds fails the gate. With O(wait=false) (the default), a running latest sync is not
@@ -54,6 +63,7 @@ options:
       - An empty list is an error. May be given with O(data_source_id).
     type: list
     elements: str
+    version_added: 0.2.0
   fail_on:
     description:
       - Statuses of the judged sync that fail the gate.
@@ -81,7 +91,17 @@ options:
   max_documents_failed:
     description:
       - The most failed documents (C(documentsFailed)) allowed in the judged sync. V(0) allows none.
+      - Either a number of documents, or a share of the documents the sync scanned (C(documentsScanned)) as a
+        percentage such as V(2%) or V(0.5%); a sync that scanned no documents and failed some fails the gate.
+      - A sync for which the service reports no count fails the gate when this is set.
+    type: raw
+  show_failed_documents:
+    description:
+      - How many failed documents to return for a data source whose judged sync failed the gate or reports
+        failed documents. V(0) turns the document listing off.
     type: int
+    default: 10
+    version_added: 0.2.0
   allow_no_history:
     description:
       - Let a data source that has never synced pass the gate. By default it fails.
@@ -165,6 +185,14 @@ EXAMPLES = r"""
     max_documents_failed: 10
     fail_msg: The assistant's knowledge is stale or broken, not deploying
 
+- name: Allow up to 2% of the scanned documents to fail, and show the first 5 failed ones
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    fail_on: [FAILED, INCOMPLETE]
+    max_documents_failed: 2%
+    show_failed_documents: 5
+
 - name: Gate data sources by display name
   qbusiness.ops.qbusiness_sync_gate:
     application_name: handbook-assistant
@@ -203,7 +231,7 @@ sync_jobs:
       in the shape of M(qbusiness.ops.qbusiness_sync_job_info)'s RV(qbusiness.ops.qbusiness_sync_job_info#module:history)
       elements, with the keys below added.
     - A data source with no sync to judge has only the added keys.
-  returned: always
+  returned: when the data sources were found (not after a bad option, or a failure while finding them by name)
   type: list
   elements: dict
   contains:
@@ -230,7 +258,7 @@ sync_jobs:
     data_source_name:
       description: The data source's display name.
       type: str
-      returned: when known (given by O(data_source_name), or listed because no data source was given)
+      returned: when known (given by O(data_source_name), listed because no data source was given, or read with the data source's status)
     passed:
       description: Whether this data source passed the gate.
       type: bool
@@ -240,6 +268,70 @@ sync_jobs:
       type: list
       elements: str
       returned: always
+    data_source_status:
+      description: The data source's own status (C(GetDataSource)); anything but V(ACTIVE) fails the gate.
+      type: str
+      returned: when it could be read
+      sample: ACTIVE
+      version_added: 0.2.0
+    failed_documents:
+      description:
+        - Up to O(show_failed_documents) documents in status V(FAILED) or V(DOCUMENT_FAILED_TO_INDEX) that changed
+          after the judged sync started, in the service's order.
+      type: list
+      elements: dict
+      returned: >-
+        when the judged sync has ended, failed the gate or reports failed documents (not V(0)), O(show_failed_documents)
+        is not V(0), and the documents could be read
+      version_added: 0.2.0
+      contains:
+        document_id:
+          description: The document's identifier (for many connectors, its source path or URL).
+          type: str
+          sample: spaces/ENG/pages/123456/Runbook
+        status:
+          description: V(FAILED) or V(DOCUMENT_FAILED_TO_INDEX).
+          type: str
+          sample: FAILED
+        error_code:
+          description: The service's error code.
+          type: str
+          sample: InvalidRequest
+        error_message:
+          description: The service's explanation.
+          type: str
+          sample: The document exceeds the 50 MB size limit
+        created_at:
+          description: When the document was created, ISO 8601 in UTC.
+          type: str
+          sample: "2024-04-01T09:00:00+00:00"
+        updated_at:
+          description: When the document last changed, ISO 8601 in UTC.
+          type: str
+          sample: "2024-05-01T10:02:00+00:00"
+    failed_documents_listed:
+      description: How many failed documents were found, and whether the listing was read to its end.
+      type: dict
+      returned: with RV(sync_jobs[].failed_documents)
+      version_added: 0.2.0
+      contains:
+        count:
+          description:
+            - How many were found; here as many as RV(sync_jobs[].failed_documents) holds, since the listing stops once
+              it has enough.
+          type: int
+          sample: 10
+        complete:
+          description:
+            - V(true) when every page was read; V(false) when the listing stopped once it had
+              O(show_failed_documents) of them (more may exist; the sync's C(metrics.documents_failed) is the service's count).
+          type: bool
+          sample: false
+    failed_documents_error:
+      description: Why the failed documents could not be read; the verdict stands.
+      type: str
+      returned: when the document listing failed
+      version_added: 0.2.0
     running_job:
       description:
         - A newer sync that was still in progress and so was not judged (O(wait=false)).
@@ -266,7 +358,7 @@ sync_job:
   type: dict
 elapsed:
   description: Seconds the gate took, waiting included.
-  returned: always
+  returned: with RV(sync_jobs)
   type: float
   sample: 12.402
 """

@@ -116,31 +116,37 @@ application_id:
   returned: always
   type: str
   sample: a0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
 application_name:
   description: The application's display name.
   returned: when O(application_name) gave it
   type: str
   sample: handbook-assistant
+  version_added: 0.2.0
 index_id:
   description: The index's identifier (resolved from O(index_name) when given by name).
   returned: always
   type: str
   sample: b0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
 index_name:
   description: The index's display name.
   returned: when O(index_name) gave it
   type: str
   sample: main
+  version_added: 0.2.0
 data_source_id:
   description: The data source's identifier (resolved from O(data_source_name) when given by name).
   returned: always
   type: str
   sample: c0000000-0000-4000-8000-000000000002
+  version_added: 0.2.0
 data_source_name:
   description: The data source's display name.
   returned: when O(data_source_name) gave it
   type: str
   sample: confluence-wiki
+  version_added: 0.2.0
 execution_id:
   description: The identifier of the started, running or stopped sync.
   returned: when there is such a sync
@@ -178,7 +184,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import WAIT_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
@@ -201,14 +206,13 @@ def main() -> None:
     selection, (wait_timeout, wait_sleep) = module.checked_options(lambda: (validate_data_source_selection(params), validate_wait(params)))
     ensure_sync = ENSURE_SYNC_STATE[params["state"]]
     client = qbusiness_client(module)
-    try:
-        ref = NameResolver(client).data_source_ref(selection)
-        change = ensure_sync(
+    ref = module.checked_call(lambda: NameResolver(client).data_source_ref(selection))
+    change = module.checked_call(
+        lambda: ensure_sync(
             DataSourceService(client, ref), check_mode=module.check_mode,
             wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep,
         )
-    except QBusinessError as e:
-        module.fail_json_aws_error(e)
+    )
 
     for warning in change.warnings:
         module.warn(warning)

@@ -39,6 +39,17 @@ options:
       - A value that is neither fails before any request. One the service refuses (it may bind a token to the
         request that produced it, or let it expire) fails saying so; list again without O(next_token).
     type: str
+  failed_documents:
+    description:
+      - Add to each listed job that failed (V(FAILED), V(INCOMPLETE)) or reports failed documents its
+        RV(history[].failed_documents), up to 10, with RV(history[].failed_documents_listed).
+      - A document belongs to the listed job during which it last changed (C(updatedAt) between the job's start and
+        end); a document that failed again in a later sync shows only with that sync.
+      - Costs one whole listing of the data source's documents (C(ListDocuments), 100 a page), only when a
+        listed job needs it; none for a job that reports V(0) failed documents.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.data_source
@@ -128,31 +139,37 @@ application_id:
   returned: always
   type: str
   sample: a0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
 application_name:
   description: The application's display name.
   returned: when O(application_name) gave it
   type: str
   sample: handbook-assistant
+  version_added: 0.2.0
 index_id:
   description: The index's identifier (resolved from O(index_name) when given by name).
   returned: always
   type: str
   sample: b0000000-0000-4000-8000-000000000001
+  version_added: 0.2.0
 index_name:
   description: The index's display name.
   returned: when O(index_name) gave it
   type: str
   sample: main
+  version_added: 0.2.0
 data_source_id:
   description: The data source's identifier (resolved from O(data_source_name) when given by name).
   returned: always
   type: str
   sample: c0000000-0000-4000-8000-000000000002
+  version_added: 0.2.0
 data_source_name:
   description: The data source's display name.
   returned: when O(data_source_name) gave it
   type: str
   sample: confluence-wiki
+  version_added: 0.2.0
 history:
   description:
     - Every sync job that matched, newest first by start time.
@@ -224,6 +241,19 @@ history:
           description: Documents crawled.
           type: int
           sample: 1520
+    failed_documents:
+      description:
+        - The job's documents in status V(FAILED) or V(DOCUMENT_FAILED_TO_INDEX) (up to 10), each with
+          C(document_id), C(status), C(error_code), C(error_message), C(created_at), C(updated_at).
+      type: list
+      elements: dict
+      returned: with O(failed_documents=true), for a job that failed or reports failed documents
+      version_added: 0.2.0
+    failed_documents_listed:
+      description: C(count), how many failed documents belong to the job, and C(complete) (always V(true) here).
+      type: dict
+      returned: with RV(history[].failed_documents)
+      version_added: 0.2.0
 latest:
   description:
     - The job with the greatest start time, in the same shape as the elements of RV(history);
@@ -264,7 +294,9 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import DEFAULT_SHOW_FAILED_DOCUMENTS
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import failed_documents_by_job
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import with_failed_documents
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
@@ -276,7 +308,10 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service i
 
 
 def main() -> None:
-    spec = argument_spec(INDEX_SPEC, DATA_SOURCE_SPEC, FILTERS_SPEC, max_results=dict(type="int"), next_token=dict(type="str", no_log=False))
+    spec = argument_spec(
+        INDEX_SPEC, DATA_SOURCE_SPEC, FILTERS_SPEC,
+        max_results=dict(type="int"), next_token=dict(type="str", no_log=False), failed_documents=dict(type="bool", default=False),
+    )
     module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
@@ -289,13 +324,12 @@ def main() -> None:
         )
     )
     client = qbusiness_client(module)
-    try:
-        ref = NameResolver(client).data_source_ref(selection)
-        jobs, next_token = DataSourceService(client, ref).list_sync_jobs_and_token(filters, max_results=max_results, start=start)
-    except QBusinessError as e:
-        module.fail_json_aws_error(e)
+    ref = module.checked_call(lambda: NameResolver(client).data_source_ref(selection))
+    source = DataSourceService(client, ref)
+    jobs, next_token = module.checked_call(lambda: source.list_sync_jobs_and_token(filters, max_results=max_results, start=start))
+    by_job = module.checked_call(lambda: failed_documents_by_job(source, jobs, DEFAULT_SHOW_FAILED_DOCUMENTS) if params["failed_documents"] else {})
 
-    history = [normalize_job(job) for job in newest_first(jobs)]
+    history = [with_failed_documents(normalize_job(job), by_job) for job in newest_first(jobs)]
     result = dict(ref.identity(), changed=False, history=history, latest=history[0] if history else None)
     if next_token:
         result["next_token"] = next_token

@@ -100,6 +100,7 @@ def run_probe(client: Any, options: ProbeOptions, sleep: Callable[[float], None]
     for finding in findings:
         report.extend(finding.report())
     return dict(
+        ref.identity(),
         changed=False,
         holds=not unheld,
         unheld=unheld,

@@ -47,7 +47,8 @@ def describe_data_sources(client: Any, refs: List[DataSourceRef], latest_sync: b
 
     def describe(ref: DataSourceRef) -> Dict[str, Any]:
         source = DataSourceService(client, ref)
-        described = normalize_data_source(source.get_data_source())
+        described = dict(normalize_data_source(source.get_data_source()))
+        described.setdefault("data_source_id", ref.data_source_id)
         if latest_sync:
             job = latest_job(list_recent_jobs(source))
             described["latest_sync"] = normalize_job(job) if job is not None else None

@@ -86,8 +86,9 @@ def validate_name(option: str, value: Any) -> str:
     """Return ``value`` if it can be a display name, else raise OptionError naming ``option``.
 
     The model's names (ApplicationName, IndexName, DataSourceName) are 1 to 1000 characters that start with
-    a letter or a digit; the rest of its pattern is left to the service. The first character also tells a
-    list that a module's ``type: str`` turned into its text (``"['a', 'b']"``) from a name.
+    a letter or a digit. The rest of its pattern (no spaces) is not checked: names are matched on the client,
+    never sent, and one outside the pattern simply matches nothing (reported with the names that exist). The
+    first character also tells a list that a module's ``type: str`` turned into its text (``"['a', 'b']"``).
     """
     if isinstance(value, list) or (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
         raise OptionError(f"{option} takes one display name, not a list; got {shorten(value)}")

@@ -25,6 +25,7 @@ else:
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import PAGE_SIZE
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import decode_resume_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
@@ -32,8 +33,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting i
 
 # The service's identifier pattern; botocore only checks the minimum length before sending.
 _ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
-
-ID_OPTIONS = ("application_id", "index_id", "data_source_id")
 
 
 def shorten(value: Any) -> str:
@@ -49,11 +48,6 @@ def validate_id(option: str, value: Any) -> str:
             f"{option} must be a Q Business ID: 36 characters, a letter or digit followed by letters, digits or hyphens; got {shorten(value)}"
         )
     return value
-
-
-def validate_ids(params: Dict[str, Any], names: Tuple[str, ...] = ID_OPTIONS) -> Dict[str, str]:
-    """The named ID options, each checked with :func:`validate_id`."""
-    return {name: validate_id(name, params.get(name)) for name in names}
 
 
 def _time_error(option: str, value: Any) -> OptionError:
@@ -136,12 +130,13 @@ def validate_max_results(value: Any) -> Optional[int]:
     return None if value is None else int_at_least("max_results", value, 1, expected="a positive integer")
 
 
-def validate_next_token(value: Any) -> Optional[ResumePoint]:
-    """``next_token``: a resume token (botocore's format, as this collection returns it) or a plain service token."""
+def validate_next_token(value: Any, page_size: int = PAGE_SIZE, items: str = "jobs") -> Optional[ResumePoint]:
+    """``next_token``: a resume token (botocore's format, as this collection returns it, of a listing in pages of
+    ``page_size`` ``items``) or a plain service token."""
     if value is None:
         return None
     try:
-        return decode_resume_token(value)
+        return decode_resume_token(value, page_size, items)
     except ValueError as e:
         raise OptionError(
             f"next_token must be the next_token of an earlier listing (a resume token, as boto3 writes them, or the service's "

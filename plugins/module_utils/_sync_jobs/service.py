@@ -36,6 +36,11 @@ class IndexRef:
         """The IDs as the parameters of a request."""
         return dict(applicationId=self.application_id, indexId=self.index_id)
 
+    @property
+    def label(self) -> str:
+        """The index as messages name it: ``name (id)``, or the ID when the name is not known."""
+        return f"{self.index_name} ({self.index_id})" if self.index_name else self.index_id
+
     def data_source(self, data_source_id: str, data_source_name: Optional[str] = None) -> DataSourceRef:
         """A data source of this index."""
         return DataSourceRef(self.application_id, self.index_id, data_source_id, self.application_name, self.index_name, data_source_name)

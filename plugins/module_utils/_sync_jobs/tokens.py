@@ -66,8 +66,9 @@ def _botocore_token(text: str) -> Optional[dict]:
     return None
 
 
-def decode_resume_token(text: Any) -> ResumePoint:
-    """A resume token (botocore's format) or a plain service token -> the ResumePoint; ValueError says why not."""
+def decode_resume_token(text: Any, page_size: int = PAGE_SIZE, items: str = "jobs") -> ResumePoint:
+    """A resume token (botocore's format) of a listing in pages of ``page_size`` ``items``, or a plain service token
+    -> the ResumePoint; ValueError says why not."""
     if not isinstance(text, str) or not text:
         raise ValueError("it is empty or not a string")
     token = _botocore_token(text)
@@ -83,7 +84,7 @@ def decode_resume_token(text: Any) -> ResumePoint:
     if service_token is not None and _service_token_problem(service_token):
         raise ValueError(f"its {_TOKEN_KEY} must be null or a string of 1 to {SERVICE_TOKEN_MAX} characters")
     skip = token.get(_SKIP_KEY, 0)
-    # Pages hold at most PAGE_SIZE jobs, so fewer than that were returned from the one the token resumes.
-    if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < PAGE_SIZE:
-        raise ValueError(f"its {_SKIP_KEY} must be an integer from 0 to {PAGE_SIZE - 1} (pages of {PAGE_SIZE} jobs)")
+    # Pages hold at most page_size items, so fewer than that were returned from the one the token resumes.
+    if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < page_size:
+        raise ValueError(f"its {_SKIP_KEY} must be an integer from 0 to {page_size - 1} (pages of {page_size} {items})")
     return ResumePoint(service_token, skip)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from datetime import timedelta
 from typing import Any
 from typing import Dict
@@ -22,6 +23,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import WAIT_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import Spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec as spec_of
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import DEFAULT_SHOW_FAILED_DOCUMENTS
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import IndexSelection
@@ -29,6 +31,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names imp
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_list
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import shorten
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_status
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
@@ -55,9 +58,64 @@ def argument_spec() -> Spec:
         fail_on=dict(type="list", elements="str", default=list(DEFAULT_FAIL_ON), choices=list(SYNC_JOB_STATUSES)),
         wait=dict(type="bool", default=False),
         max_age=dict(type="raw"),
-        max_documents_failed=dict(type="int"),
+        max_documents_failed=dict(type="raw"),
+        show_failed_documents=dict(type="int", default=DEFAULT_SHOW_FAILED_DOCUMENTS),
         allow_no_history=dict(type="bool", default=False),
         fail_msg=dict(type="str"),
+    )
+
+
+@dataclass(frozen=True)
+class DocumentLimit:
+    """``max_documents_failed``: a number of documents, or a share of the documents scanned (a percentage, exact)."""
+
+    count: Optional[int] = None
+    percent: Optional[Decimal] = None  # 0 to 100
+    given: str = ""  # as the user wrote it, for messages
+
+    @property
+    def share(self) -> Optional[float]:
+        """The percentage as a share from 0 to 1 (None for a count)."""
+        return None if self.percent is None else float(self.percent) / 100.0
+
+    def reason(self, metrics: Dict[str, Any]) -> Optional[str]:
+        """Why a sync with these metrics (snake_case, integers) has too many failed documents; None when it has not.
+        A count the service did not report fails: the gate never passes on a number it did not read."""
+        failed = metrics.get("documents_failed")
+        if not isinstance(failed, int):
+            return f"the service reported no failed-document count, so max_documents_failed ({self.given}) cannot be checked"
+        if self.count is not None:
+            return f"{failed} documents failed, more than max_documents_failed ({self.given})" if failed > self.count else None
+        if failed == 0:
+            return None  # within any share
+        scanned = metrics.get("documents_scanned")
+        if not isinstance(scanned, int):
+            return f"the service reported no documents-scanned count, so max_documents_failed ({self.given}) cannot be checked"
+        # Compared exactly (failed / scanned > percent / 100), so that a share at its limit passes.
+        if scanned == 0 or Decimal(failed) * 100 > (self.percent or Decimal(0)) * scanned:
+            observed = f"{100.0 * failed / scanned:.2f}%" if scanned else "none scanned"
+            return f"{failed} of {scanned} scanned documents failed ({observed}), more than max_documents_failed ({self.given})"
+        return None
+
+
+_PERCENT = re.compile(r"\A\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*\Z")
+_COUNT = re.compile(r"\A\s*([0-9]+)\s*\Z")
+
+
+def parse_document_limit(value: Any) -> DocumentLimit:
+    """``max_documents_failed``: an integer of at least 0 (as a number or digits), or a percentage such as ``2%`` or ``0.5%``."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return DocumentLimit(count=value, given=str(value))
+    if isinstance(value, str):
+        count = _COUNT.match(value)
+        if count:
+            return DocumentLimit(count=int(count.group(1)), given=count.group(1))
+        percent = _PERCENT.match(value)
+        if percent and Decimal(percent.group(1)) <= 100:
+            return DocumentLimit(percent=Decimal(percent.group(1)), given=f"{percent.group(1)}%")
+    raise OptionError(
+        "max_documents_failed must be a number of failed documents (0 or more) or a share of the documents scanned "
+        f"from 0% to 100%, such as 2%; got {shorten(value)}"
     )
 
 
@@ -67,7 +125,8 @@ class GateOptions:
 
     fail_on: FrozenSet[str] = frozenset(DEFAULT_FAIL_ON)
     max_age: Optional[timedelta] = None
-    max_documents_failed: Optional[int] = None
+    max_documents_failed: Optional[DocumentLimit] = None
+    show_failed_documents: int = DEFAULT_SHOW_FAILED_DOCUMENTS
     allow_no_history: bool = False
     wait: bool = False
     wait_timeout: int = DEFAULT_WAIT_TIMEOUT
@@ -117,7 +176,8 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
     options = GateOptions(
         fail_on=_fail_on(params.get("fail_on")),
         max_age=None if max_age is None else parse_duration("max_age", max_age),
-        max_documents_failed=None if max_documents_failed is None else int_at_least("max_documents_failed", max_documents_failed, 0),
+        max_documents_failed=None if max_documents_failed is None else parse_document_limit(max_documents_failed),
+        show_failed_documents=int_at_least("show_failed_documents", params.get("show_failed_documents", DEFAULT_SHOW_FAILED_DOCUMENTS), 0),
         allow_no_history=bool(params.get("allow_no_history")),
         wait=bool(params.get("wait")),
         wait_timeout=wait_timeout,

@@ -8,13 +8,19 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from datetime import timezone
+from typing import Any
 from typing import Callable
+from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Sequence
+from typing import Tuple
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import failed_documents_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import IN_PROGRESS_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
@@ -30,6 +36,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting i
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import Verdict
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import awaits_outcome
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import data_source_reason
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import judge
 
 # Called once per poll while waiting: the data source as messages name it (name (id), or the ID), the running job, seconds elapsed.
@@ -58,8 +65,74 @@ def gate_data_source(
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Verdict:
-    """Read one data source's sync jobs (waiting if asked) and judge them. Never raises for service errors:
-    a data source whose history could not be read fails the gate with the reason."""
+    """Read one data source's sync jobs (waiting if asked) and judge them, with the data source's own status
+    (GetDataSource, read concurrently with the history) and, for a failing or document-failing sync, its failed
+    documents. Never raises for service errors: what could not be read fails the gate with the reason (failed
+    documents that cannot be read are said, and the verdict stands)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        described = pool.submit(_describe, source)
+        verdict = _judge_history(source, options, progress, deadline, now, monotonic, sleep)
+        description, description_error = described.result()
+    if options.wait and description is not None and description.get("status") != "ACTIVE":
+        description, description_error = _describe(source)  # read before a wait: the status may have changed since
+    # Whether the judged sync itself fails the gate, before the data source's own status is added to the reasons.
+    sync_failed = not verdict.passed
+    if description is None:
+        verdict.reasons.append(f"could not read the data source itself: {description_error}")
+    else:
+        verdict.data_source_status = description.get("status")
+        name = description.get("displayName")
+        if verdict.ref is not None and name and not verdict.ref.data_source_name:
+            verdict.ref = replace(verdict.ref, data_source_name=name)  # messages name it "name (id)" from here on
+        reason = data_source_reason(description)
+        if reason is not None:
+            verdict.reasons.insert(0, reason)
+    if verdict.job is not None and _wants_failed_documents(verdict.job, sync_failed, options):
+        named = DataSourceService(source.client, verdict.ref) if verdict.ref is not None else source
+        reported = (verdict.job.get("metrics") or {}).get("documents_failed")
+        # A newer sync still running is not the judged one: its own failures are left out.
+        until = _start_of(verdict.running_job) if verdict.running_job is not None else None
+        try:
+            verdict.failed_documents = failed_documents_of(named, _start_of(verdict.job), options.show_failed_documents,
+                                                           reported if isinstance(reported, int) else None, until)
+        except QBusinessError as e:
+            verdict.failed_documents_error = str(e)
+    return verdict
+
+
+def _describe(source: DataSourceService) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    try:
+        return source.get_data_source(), None
+    except QBusinessError as e:
+        return None, str(e)
+
+
+def _wants_failed_documents(job: SyncJob, sync_failed: bool, options: GateOptions) -> bool:
+    """Whether the judged sync's failed documents are worth their requests: it failed the gate or reports failed
+    documents, it has ended, and it does not report that none failed (then there is nothing to find)."""
+    if options.show_failed_documents <= 0 or job.get("status") in IN_PROGRESS_STATUSES:
+        return False
+    failed = (job.get("metrics") or {}).get("documents_failed")
+    if failed == 0:
+        return False
+    return sync_failed or (isinstance(failed, int) and failed > 0)
+
+
+def _start_of(job: SyncJob) -> Optional[datetime]:
+    started = job.get("start_time")
+    return datetime.fromisoformat(started) if isinstance(started, str) else None
+
+
+def _judge_history(
+    source: DataSourceService,
+    options: GateOptions,
+    progress: Optional[ProgressCallback],
+    deadline: Optional[float],
+    now: Callable[[], datetime],
+    monotonic: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> Verdict:
+    """The verdict on the data source's sync history alone (waiting if asked)."""
     data_source_id = source.data_source_id
     read_at = now()  # one instant for max_age and the windows, so that a max_age of 1d is one window, not two
     # max_age is the gate's own window, read as list_recent_jobs reads its windows (whatever the service's filter means)

@@ -41,10 +41,15 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import unknown_status_note
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import FailedDocuments
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import format_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import DEFAULT_FAIL_MSG
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
+
+
+# How many failed documents a failure message names (with their errors).
+_DOCUMENTS_NAMED = 3
 
 
 @dataclass
@@ -56,6 +61,9 @@ class Verdict:
     job: Optional[SyncJob] = None  # the judged job (on a timeout, the job still running)
     running_job: Optional[SyncJob] = None  # a newer in-progress job that was not judged
     ref: Optional[DataSourceRef] = None  # the data source with its application, index and known names
+    data_source_status: Optional[str] = None  # the data source's own status (GetDataSource), when read
+    failed_documents: Optional[FailedDocuments] = None  # read only for a failing or document-failing sync
+    failed_documents_error: Optional[str] = None  # why they could not be read
 
     @property
     def label(self) -> str:
@@ -74,7 +82,30 @@ class Verdict:
         result.update(data_source_id=self.data_source_id, passed=self.passed, reasons=list(self.reasons))
         if self.running_job is not None:
             result["running_job"] = self.running_job
+        if self.data_source_status is not None:
+            result["data_source_status"] = self.data_source_status
+        if self.failed_documents is not None:
+            self.failed_documents.add_to(result)
+        if self.failed_documents_error is not None:
+            result["failed_documents_error"] = self.failed_documents_error
         return result
+
+    def documents_note(self) -> Optional[str]:
+        """What the message says of the failed documents: the first three with their errors, or why none could be read."""
+        if self.failed_documents_error is not None:
+            return f"its failed documents could not be read: {self.failed_documents_error}"
+        if not self.failed_documents or not self.failed_documents.documents:
+            return None
+        documents = self.failed_documents.documents
+        named = ", ".join(f"{document.get('document_id')} ({document.get('error_message') or document.get('status')})"
+                          for document in documents[:_DOCUMENTS_NAMED])
+        listed = len(documents)
+        more = listed - min(listed, _DOCUMENTS_NAMED)
+        tail = f" and {more} more in failed_documents" if more else ""
+        cut = ", more not read" if not self.failed_documents.complete else ""
+        reported = ((self.job or {}).get("metrics") or {}).get("documents_failed")
+        count = f"{reported} reported by the sync, " if isinstance(reported, int) else ""
+        return f"failed documents ({count}{listed} listed{cut}): {named}{tail}"
 
 
 def _status_reason(job: SyncJob) -> str:
@@ -142,21 +173,33 @@ def judge(
     if options.max_age is not None and (started is None or now - started > options.max_age):
         age = "at an unknown time" if started is None else f"{format_duration((now - started).total_seconds())} ago"
         verdict.reasons.append(f"latest sync started {age}, more than max_age ({format_duration(options.max_age.total_seconds())})")
-    failed_documents = (verdict.job.get("metrics") or {}).get("documents_failed")
     if options.max_documents_failed is not None:
-        if not isinstance(failed_documents, int):
-            # Never pass on a count the service did not report.
-            verdict.reasons.append("the service reported no failed-document count, so max_documents_failed cannot be checked")
-        elif failed_documents > options.max_documents_failed:
-            verdict.reasons.append(f"{failed_documents} documents failed, more than max_documents_failed ({options.max_documents_failed})")
+        reason = options.max_documents_failed.reason(verdict.job.get("metrics") or {})
+        if reason is not None:
+            verdict.reasons.append(reason)
     return verdict
+
+
+def _notes(verdict: Verdict) -> List[str]:
+    note = verdict.documents_note()
+    return [note] if note else []
+
+
+def data_source_reason(described: Dict[str, Any]) -> Optional[str]:
+    """Why a data source whose own status (GetDataSource) is not ACTIVE fails the gate, whatever its syncs say."""
+    status = described.get("status")
+    if status == "ACTIVE":
+        return None
+    message = (described.get("error") or {}).get("errorMessage")
+    state = f"is {status}" if status else "reported no status"
+    return f"the data source itself {state}" + (f": {message}" if message else "")
 
 
 def gate_message(verdicts: Sequence[Verdict], fail_msg: str = DEFAULT_FAIL_MSG) -> str:
     """One line: every failing data source and why, or what passed."""
     failing = [v for v in verdicts if not v.passed]
     if failing:
-        return f"{fail_msg}: " + "; ".join(f"data source {v.label}: {'; '.join(v.reasons)}" for v in failing)
+        return f"{fail_msg}: " + "; ".join(f"data source {v.label}: {'; '.join(v.reasons + _notes(v))}" for v in failing)
     described = []
     for v in verdicts:
         if v.job is None:

@@ -142,6 +142,8 @@ def test_each_level_is_listed_once_per_resolver(client):
     refs = resolver.data_sources(index, [Named(DATA_SOURCE, name=f"ds-{n:02d}") for n in (1, 12, 25, 1)] + [Named(DATA_SOURCE, id=DS.format(12))])
     assert [ref.data_source_id for ref in refs] == [DS.format(1), DS.format(12), DS.format(25)]
     assert refs[1].data_source_name == "ds-12"  # given by name and by ID: the name is kept
+    by_id_first = resolver.data_sources(index, [Named(DATA_SOURCE, id=DS.format(7)), Named(DATA_SOURCE, name="ds-07")])
+    assert [(ref.data_source_id, ref.data_source_name) for ref in by_id_first] == [(DS.format(7), "ds-07")]  # the later name is added
     assert resolver.every_data_source(index)[29].data_source_name == "ds-29"
     assert operations() == Counter(ListApplications=1, ListIndices=1, ListDataSources=3)
 

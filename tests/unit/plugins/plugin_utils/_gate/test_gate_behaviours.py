@@ -58,5 +58,8 @@ def test_an_unknown_status_never_passes(client, wait):
         f"sync {verdict.job['execution_id']} has status 'PAUSED', which is none of the statuses qbusiness.ops knows (FAILED, "
         "SUCCEEDED, SYNCING, INCOMPLETE, STOPPING, ABORTED, SYNCING_INDEXING); the gate never passes a status it does not know"
     ]
-    # the day window, then (wait: a running sync could matter) the 3 in-progress statuses; no polling
-    assert len(control.requests()) == (4 if wait else 1)
+    # the day window, then (wait: a running sync could matter) the 3 in-progress statuses; no polling; beside them the
+    # data source's own status; no document listing (the sync reports 0 failed documents)
+    operations = [r["operation"] for r in control.requests()]
+    assert operations.count("ListDataSourceSyncJobs") == (4 if wait else 1)
+    assert operations.count("GetDataSource") == 1 and len(operations) == (5 if wait else 2)

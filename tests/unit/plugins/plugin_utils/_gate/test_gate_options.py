@@ -56,6 +56,14 @@ def test_data_source_ids_keep_order_without_duplicates():
     assert [named.id for named in gate.data_sources] == [other, DS]
 
 
+@pytest.mark.parametrize(
+    "value, count, share", [(0, 0, None), (12, 12, None), ("12", 12, None), ("2%", None, 0.02), (" 0.5 % ", None, 0.005), ("100%", None, 1.0)]
+)
+def test_max_documents_failed_a_count_or_a_share(value, count, share):
+    limit = validate_gate_options(dict(BASE, max_documents_failed=value)).options.max_documents_failed
+    assert (limit.count, limit.share) == (count, share)
+
+
 def test_ids_and_names_mix_ids_first_each_once():
     gate = validate_gate_options(dict(application_name="app", index_name="main", data_source_id=[DS], data_source_name=["wiki", "docs", "wiki"]))
     assert (gate.index.application.name, gate.index.index.name) == ("app", "main")
@@ -68,13 +76,18 @@ def test_ids_and_names_mix_ids_first_each_once():
         (dict(BASE, application_id="x"), "application_id"),
         (dict(BASE, index_id=None), "one of index_id or index_name is required"),
         (dict(BASE, data_source_id=[]), "data_source_id"),
-        (dict(BASE, data_source_name=[]), "data_source_name"),
-        (dict(BASE, data_source_name=[""]), "data_source_name"),
-        (dict(BASE, data_source_name=[["a", "b"]]), "data_source_name"),
+        (dict(BASE, data_source_name=[]), "data_source_name must name at least one data source"),
+        (dict(BASE, data_source_name=[""]), "data_source_name must be a display name"),
+        (dict(BASE, data_source_name=[["a", "b"]]), "data_source_name takes display names (one, or a list of them)"),
         (dict(BASE, application_name="app"), "application_id and application_name"),
         (dict(index_id=INDEX), "one of application_id or application_name"),
-        (dict(BASE, index_name=" main"), "index_id and index_name"),
-        (dict(application_id=APP, index_name="-main"), "index_name"),
+        (dict(BASE, index_name="main"), "index_id and index_name are mutually exclusive"),
+        (dict(application_id=APP, index_name=" main"), "index_name must be a display name"),
+        (dict(application_id=APP, index_name="-main"), "index_name must be a display name"),
+        (dict(BASE, max_documents_failed="abc"), "max_documents_failed must be a number of failed documents"),
+        (dict(BASE, max_documents_failed="150%"), "max_documents_failed must be a number of failed documents"),
+        (dict(BASE, max_documents_failed=True), "max_documents_failed must be a number of failed documents"),
+        (dict(BASE, show_failed_documents=-1), "show_failed_documents must be an integer of at least 0"),
         (dict(BASE, data_source_id=[DS, "../etc/passwd" + "x" * 23]), "data_source_id"),
         (dict(BASE, fail_on=["FAILED", "BROKEN"]), "fail_on"),
         (dict(BASE, fail_on="FAILED"), "fail_on"),

@@ -26,6 +26,11 @@ INDEX = "aaaaaaaa-0000-4000-8000-000000000002"
 DS = "aaaaaaaa-0000-4000-8000-000000000003"
 
 
+def history_requests():
+    """The ListDataSourceSyncJobs requests of the log (each gated data source also sends one GetDataSource)."""
+    return [r for r in control.requests() if r["operation"] == "ListDataSourceSyncJobs"]
+
+
 def _source(client, application_id, index_id, data_source_id):
     return DataSourceService(client, DataSourceRef(application_id, index_id, data_source_id))
 
@@ -87,7 +92,7 @@ def test_service_errors_fail_the_data_source_not_the_process(client):
 def test_max_age_narrows_the_listing_and_allow_no_history_costs_one_more_request(client):
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(max_age=timedelta(hours=1), allow_no_history=True))
-    calls = [r["params"] for r in control.requests()]
+    calls = [r["params"] for r in history_requests()]
     assert not verdict.passed and verdict.reasons == ["no sync started within max_age (1h)"]
     # The window (from a second before it; without wait no running sync can change the verdict, so no reads of the
     # in-progress statuses), then one request (the listing's page size, 10, cut client-side to one job) to tell
@@ -101,7 +106,7 @@ def test_with_an_in_progress_status_in_fail_on_the_running_syncs_are_read(client
     followed by the reads of the 3 in-progress statuses (register item 3)."""
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(max_age=timedelta(hours=3), fail_on=frozenset({"FAILED", "SYNCING"})))
-    calls = [r["params"] for r in control.requests()]
+    calls = [r["params"] for r in history_requests()]
     assert verdict.passed
     assert len(calls) == 4
     assert "startTime" in calls[0] and [call.get("syncStatus") for call in calls[1:]] == ["SYNCING", "SYNCING_INDEXING", "STOPPING"]
@@ -115,8 +120,9 @@ def test_data_sources_are_gated_concurrently(client):
     verdicts = run_concurrently(lambda data_source_id: gate_data_source(_source(client, APP, INDEX, data_source_id), GateOptions()), [DS] * 4)
     arrivals = sorted(r["time"] for r in control.requests())
     assert [v.passed for v in verdicts] == [True] * 4
-    # Each reads its day window, one request (without wait, no reads of the in-progress statuses).
-    assert len(arrivals) == 4
+    # Each reads its day window, one request (without wait, no reads of the in-progress statuses), and beside it
+    # its GetDataSource: all eight arrive before the first answer.
+    assert sorted(r["operation"] for r in control.requests()) == ["GetDataSource"] * 4 + ["ListDataSourceSyncJobs"] * 4
     assert arrivals[-1] - arrivals[0] < 0.4
 
 
@@ -151,7 +157,7 @@ def test_a_service_whose_start_filter_misses_the_anchor_gets_a_whole_read(client
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(wait=True, wait_timeout=30, wait_sleep=1))
     assert verdict.passed and verdict.job["status"] == "SUCCEEDED"
-    kinds = ["window" if "startTime" in r["params"] else "running" if "syncStatus" in r["params"] else "whole" for r in control.requests()]
+    kinds = ["window" if "startTime" in r["params"] else "running" if "syncStatus" in r["params"] else "whole" for r in history_requests()]
     # The day window shows nothing; the read of running syncs finds the running one (in the window): enough to wait on.
     assert kinds[:2] == ["window", "running"]
     # While it runs, each narrowed poll misses it and the running read finds it: no whole read. Once it has ended,
@@ -165,7 +171,7 @@ def test_with_wait_a_running_status_in_fail_on_fails_at_once(client):
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions(wait=True, wait_timeout=30, wait_sleep=1, fail_on=frozenset(["FAILED", "SYNCING"])))
     assert not verdict.passed and verdict.job["status"] == "SYNCING"
-    assert len(control.requests()) == 1  # judged on the first read, no polling
+    assert len(history_requests()) == 1  # judged on the first read, no polling
 
 
 def test_one_wait_budget_for_more_data_sources_than_threads(client):
@@ -201,7 +207,7 @@ def test_a_running_sync_without_wait_widens_the_read_to_the_newest_finished_one(
     _start(client, "SUCCEEDED", never_ends=True)
     control.clear_requests()
     verdict = gate_data_source(_source(client, APP, INDEX, DS), GateOptions())
-    starts = [r["params"].get("startTime") for r in control.requests()]
+    starts = [r["params"].get("startTime") for r in history_requests()]
     assert len(starts) == 2 and None not in starts and starts[0] > starts[1]  # the day, then the week
     assert verdict.running_job["status"] == "SYNCING"
     assert not verdict.passed and verdict.job["status"] == "FAILED" and verdict.reasons[0].endswith("FAILED: Disk full")

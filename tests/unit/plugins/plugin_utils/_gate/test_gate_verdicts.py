@@ -9,6 +9,7 @@ from datetime import timedelta
 from datetime import timezone
 
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import parse_document_limit
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import gate_message
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import judge
 
@@ -79,18 +80,18 @@ def test_max_age():
 
 
 def test_max_documents_failed():
-    options = GateOptions(max_documents_failed=5)
+    options = GateOptions(max_documents_failed=parse_document_limit(5))
     assert judge(DS, [job("few", "SUCCEEDED", 1, failed_documents=5)], options, NOW).passed
     verdict = judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], options, NOW)
     assert verdict.reasons == ["6 documents failed, more than max_documents_failed (5)"]
-    none_allowed = judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], GateOptions(max_documents_failed=0), NOW)
+    none_allowed = judge(DS, [job("many", "INCOMPLETE", 1, failed_documents=6)], GateOptions(max_documents_failed=parse_document_limit(0)), NOW)
     assert not none_allowed.passed and none_allowed.reasons == ["6 documents failed, more than max_documents_failed (0)"]
 
 
 def test_max_documents_failed_never_passes_on_a_count_that_was_not_reported():
-    verdict = judge(DS, [job("no-metrics", "SUCCEEDED", 1)], GateOptions(max_documents_failed=0), NOW)
+    verdict = judge(DS, [job("no-metrics", "SUCCEEDED", 1)], GateOptions(max_documents_failed=parse_document_limit(0)), NOW)
     assert not verdict.passed
-    assert verdict.reasons == ["the service reported no failed-document count, so max_documents_failed cannot be checked"]
+    assert verdict.reasons == ["the service reported no failed-document count, so max_documents_failed (0) cannot be checked"]
 
 
 def test_no_history():
@@ -103,7 +104,7 @@ def test_no_history():
 
 
 def test_several_reasons_and_the_message():
-    options = GateOptions(max_age=timedelta(hours=1), max_documents_failed=0)
+    options = GateOptions(max_age=timedelta(hours=1), max_documents_failed=parse_document_limit(0))
     bad = judge(DS, [job("x", "FAILED", 2, failed_documents=1)], options, NOW)
     good = judge("ds-good", [job("y", "SUCCEEDED", 0)], GateOptions(), NOW)
     assert len(bad.reasons) == 3
