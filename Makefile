@@ -42,8 +42,8 @@ RELIABILITY_SCOPE ?= full
 MATRIX_RELIABILITY_SCOPE ?= subset
 
 .PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
-	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench check test demo \
-	emulator clean
+	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report check test demo \
+	emulator clean system-deps
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
@@ -54,6 +54,9 @@ help:
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
 	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
 	@echo "make bench     - the performance benchmark (not part of make test); writes docs/performance.md"
+	@echo "make bench-report - only the benchmark's sync report part (a few minutes); updates docs/performance.md"
+	@echo "make system-deps  - install the system packages of bindep.txt's test profile that are missing (apt-get;"
+	@echo "                 make test and make check run it first)"
 
 $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +65,8 @@ $(VENV)/.installed: tests/requirements-dev.txt emulator/pyproject.toml
 	tests/utils/install-get-pip-standin $(VENV)/bin/python
 	touch $@
 
-$(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed
+# make test and make check install the system packages first, unzip among them, even under -j.
+$(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed $(if $(filter test check,$(MAKECMDGOALS)),system-deps)
 	mkdir -p .cache/wheels $(COLLECTIONS)
 	$(VENV)/bin/pip download $(PIP_QUIET) --no-deps --dest .cache/wheels ansible==$(ANSIBLE_BUNDLE)
 	rm -rf $(AMAZON_AWS)
@@ -71,6 +75,10 @@ $(AMAZON_AWS)/MANIFEST.json: | $(VENV)/.installed
 
 venv: $(VENV)/.installed
 deps: $(VENV)/.installed $(AMAZON_AWS)/MANIFEST.json
+
+# bindep.txt's test profile, installed with apt-get when missing (tests/utils/system-deps); make demo needs none of it.
+system-deps: venv
+	tests/utils/system-deps
 
 # Always re-staged (unless STAGED=1): the copy is cheap and must match the working tree.
 stage: deps
@@ -123,6 +131,10 @@ docs-check: stage
 bench: stage
 	benchmarks/run
 
+# Only the benchmark's sync report part (50 data sources x 36,000 jobs, 25 ms latency): a few minutes.
+bench-report: stage
+	benchmarks/run --sync-report
+
 # Execution environment: ansible-builder introspect and create, offline (tests/utils/check-ee).
 ee: stage
 	tests/utils/check-ee
@@ -164,14 +176,14 @@ integration-heavy:
 
 # The quick loop for day-to-day work: the default cell's sanity beside the type check, ruff and the unit and emulator
 # tests, then one integration target if named. make test stays the whole truth.
-check: stage
+check: system-deps stage
 	$(MAKE) --no-print-directory -j3 --output-sync=target STAGED=1 PYTEST_ARGS="-n 2" sanity typecheck lint-python units emulator-tests
 ifneq ($(TARGET),)
 	$(MAKE) --no-print-directory integration ARGS=$(TARGET)
 endif
 
 # Everything, in two streams side by side and the clock-bound target alone at the end (tests/utils/run-suite).
-test: stage stage-integration
+test: system-deps stage stage-integration
 	$(MAKE) --no-print-directory stage-integration ISUFFIX=-heavy
 	tests/utils/run-suite
 

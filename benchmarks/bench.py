@@ -718,17 +718,27 @@ def main(argv: list[str] | None = None) -> int:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    return write_results(results, args.output, started)
+
+
+def write_results(results: dict[str, Any], path: str, started: float) -> int:
+    """Write a benchmark's results as JSON, with the seconds it took since ``started``; the exit status."""
     results["total_seconds"] = round(time.monotonic() - started, 1)
-    output = Path(args.output)
+    output = Path(path)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=1) + "\n")
     log(f"done in {results['total_seconds']} s: {output}")
     return 0
 
 
-if __name__ == "__main__":
+def run_main(entry: Any) -> None:
+    """Run a benchmark's main(): its exit status, or 1 with the message of a BenchError."""
     try:
-        sys.exit(main())
+        sys.exit(entry())
     except BenchError as e:
         log(f"ERROR: {e}")
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run_main(main)

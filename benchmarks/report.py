@@ -269,6 +269,57 @@ def tuned_section(tuned: dict[str, Any] | None, stock: dict[str, Any]) -> list[s
     return rows
 
 
+SYNC_REPORT_LABELS = {
+    "empty": "empty play",
+    "report": "`qbusiness_sync_report` play, no file",
+    "report_html": "`qbusiness_sync_report` play, `html_path`",
+    "boto3": "bare boto3 paginator, one data source after another",
+}
+
+
+def sync_report_section(data: dict[str, Any] | None) -> list[str]:
+    """benchmarks/sync_report.py's results (results/sync-report.json)."""
+    title = "## The sync report over 36,000 jobs (benchmarks/sync_report.py)"
+    if not data:
+        return [title, "", "Not measured: `make bench-report` (`benchmarks/run --sync-report`) writes `results/sync-report.json`.", ""]
+    c, s = data["config"], data["summary"]
+    floor, empty = s["boto3"]["wall"]["median"], s["empty"]["wall"]["median"]
+    rows = [title, "",
+            f"`make bench-report` (`benchmarks/run --sync-report`; the full run includes it), {data['machine']['date']}, N = {c['runs']}: one "
+            f"emulator seeded with an index of **{c['data_sources']} data sources × {c['jobs_per_data_source']} hourly syncs** "
+            f"({c['data_sources'] * c['jobs_per_data_source']:,} jobs over {c['days']} days, the newest {c['newest_age_seconds'] // 60} minutes old; "
+            f"seeded in {data['seed_seconds']:.1f} s through `POST /_emulator/scenario`), then every Q Business request delayed by "
+            f"**{c['latency_ms']} ms** (the `latency_ms` fault). The report runs over the whole index (`application_id`, `index_id`, "
+            f"`since: {c['since']}`) in a play; the floor is `lib/boto3_loop.py` listing the same windows (`startTime`/`endTime`, all pages) "
+            "one data source after another. The run fails when any of them reads another number of jobs than the window holds, or when "
+            "the report reads more ListDataSourceSyncJobs pages than the windowed listings need (the sum over data sources of "
+            "ceil(jobs in the window / 10)). Emulator peak RSS "
+            f"{data['emulator_peak_rss_mib']:.0f} MiB; sha256 of the staged plugins/*.py: {data['machine'].get('staged_plugins_sha256', '?')}.", "",
+            "| approach | median | min | net median (− empty) | requests LDSSJ / LDS | pages needed | jobs read | peak RSS (tree) | emulator CPU | "
+            "other processes' CPU (share of the machine) | to the floor |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for approach, label in SYNC_REPORT_LABELS.items():
+        a = s.get(approach)
+        if not a:
+            continue
+        req = a["requests"]
+        net = fmt_s(a["wall"]["median"] - empty) if approach.startswith("report") else "–"
+        ratio = "1 (floor)" if approach == "boto3" else "–" if approach == "empty" else fmt_x(a["wall"]["median"] / floor)
+        if approach == "report_html" and a.get("html_bytes"):
+            label += f" (page {a['html_bytes'] / 2 ** 20:.1f} MiB)"
+        jobs = f"{a['jobs']:,}" if a.get("jobs") else "–"
+        rows.append(f"| {label} | {fmt_s(a['wall']['median'])} | {fmt_s(a['wall']['min'])} | {net} | {req['ListDataSourceSyncJobs']} / "
+                    f"{req['ListDataSources']} | {a.get('pages_needed') or '–'} | {jobs} | {fmt_mib(a['maxrss_mib']['max'])} | "
+                    f"{fmt_s(a['emulator_cpu']['median'])} | {100 * a['other_load']['median']:.0f} % | {ratio} |")
+    pages = s["boto3"]["requests"]["ListDataSourceSyncJobs"]
+    latency = c["latency_ms"] / 1000
+    rows += ["", f"At {c['latency_ms']} ms a request, {pages:,} pages read one after another wait {fmt_s(pages * latency)} for the latency "
+             f"alone, which is most of the floor's {fmt_s(floor)}; the report reads the data sources 8 at a time (`run_concurrently`), so "
+             f"its reads wait about {fmt_s(pages * latency / 8)}, and the rest of its time is the emulator's and the client's CPU on a "
+             "2-CPU machine, ansible-playbook's start-up (the empty play) and, with `html_path`, building the figures and writing the page.", ""]
+    return rows
+
+
 def reading_section(sizes: dict[str, Any]) -> list[str]:
     """What the numbers say, computed from them."""
     rows = ["## Reading the results", ""]
@@ -398,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", default=str(HERE / "results" / "latest.json"))
     parser.add_argument("--profile", default=str(HERE / "results" / "profile.json"))
     parser.add_argument("--tuned", default=str(HERE / "results" / "latest-gc-tuned.json"), help="results of --emulator-gc tuned, if any")
+    parser.add_argument("--sync-report", default=str(HERE / "results" / "sync-report.json"), help="results of sync_report.py, if any")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--plot-name", default="performance.png", help="the plot's file name, beside the page")
     args = parser.parse_args(argv)
@@ -422,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     lines += emulator_section(sizes)
     tuned_path = Path(args.tuned)
     lines += tuned_section(json.loads(tuned_path.read_text()) if tuned_path.exists() else None, sizes)
+    sync_report_path = Path(args.sync_report)
+    lines += sync_report_section(json.loads(sync_report_path.read_text()) if sync_report_path.exists() else None)
     lines += profile_section(profile)
     lines += METHOD.splitlines() + [""]
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,15 @@ description:
   - B(Statuses it does not know.) A judged sync whose status is none of the seven of O(fail_on)'s choices
     fails the gate, naming the status; the gate neither waits on it nor passes it.
   - Several data sources are gated concurrently.
-  - The gate runs on the controller and needs C(boto3) there. It never changes anything.
+  - B(Reports.) With O(junit_path), O(summary_path) and O(json_path) the gate writes its verdicts as files on the
+    controller, for CI systems to show. JUnit XML (one test case per data source, a C(<failure>) for one that is not
+    fit, an C(<error>) for one that could not be read), a Markdown table (GitHub's step summary with
+    O(summary_path=auto)) and the task's result as JSON. They are written whether the gate passes or fails, in check
+    mode too (they are the gate's result, not a change to a managed host), and also when the gate fails before
+    judging (names that match nothing, a listing refused, an index with no data sources); bad options write none.
+    A path that cannot be written fails the task before any request; a report that fails while it is written fails
+    the task with its path and the reason, after the gate's message.
+  - The gate runs on the controller and needs C(boto3) there. It never changes anything on a managed host.
   - A failed gate fails the task. To stop the whole play on any host's failure, use C(any_errors_fatal);
     with a single control host (V(localhost) as the only host), a failed task already ends the play.
 author:
@@ -113,6 +121,47 @@ options:
     description:
       - Replaces the start of the failure message, V(Q Business sync gate failed). The reasons follow it.
     type: str
+  junit_path:
+    description:
+      - Write the verdicts as a JUnit XML file here, on the controller (a relative path is relative to the directory
+        C(ansible-playbook) runs in), overwritten whole; for GitLab's C(artifacts:reports:junit), Jenkins' C(junit) step
+        or a JUnit reporter action.
+      - One C(<testsuites>) holding one C(<testsuite>) named C(qbusiness.ops.qbusiness_sync_gate index <index>), with the
+        gate's elapsed time, when it ran, and as C(<properties>) the application's and index's IDs (and names when
+        known) and each data source's ID and judged execution ID (C(data_source.<data source>.data_source_id),
+        C(data_source.<data source>.execution_id)).
+      - One C(<testcase>) per data source, named V(name (id\)) when its name is known, else by its ID, with classname
+        C(qbusiness_sync_gate.<index>) and its IDs in C(<system-out>). A data source that is not fit has a
+        C(<failure>) whose message is its reasons and whose text holds the judged sync (execution ID, status, times,
+        error, metrics) and its failed documents; one whose history or own status could not be read
+        (RV(sync_jobs[].read_error)) has an C(<error>) instead.
+      - When the gate could not judge at all (names that match nothing, a listing refused), the suite holds one test
+        case for the index, with an C(<error>) that says why.
+      - Characters that XML 1.0 forbids (control characters in a service's message) are left out.
+      - The directory must exist; the path is checked before any request.
+    type: path
+    version_added: 0.2.0
+  summary_path:
+    description:
+      - Write the verdicts as Markdown here, on the controller, overwritten whole. A heading with the verdict, a table
+        (data source, verdict, status of the judged sync, when it started, its age, documents failed, why), and the
+        failed documents of each failing data source in a folded block.
+      - V(auto) appends to the file that the environment variable C(GITHUB_STEP_SUMMARY) names (GitHub Actions' job
+        summary) when it is set, in the controller's environment or the task's C(environment), and writes nothing
+        when it is not. (A file named C(auto) is C(./auto).)
+      - The text stays under 512 KiB, half of GitHub's limit of 1 MiB per step. Each cell is cut to 300 characters and,
+        for very many data sources, failed-document blocks and then rows (of passing data sources first) are left
+        out, with a line saying how many.
+      - The directory must exist; the path is checked before any request.
+    type: path
+    version_added: 0.2.0
+  json_path:
+    description:
+      - Write the task's result (RV(ignore:changed), RV(ignore:failed), RV(msg), RV(sync_jobs), RV(sync_job), RV(elapsed);
+        not the invocation) here as JSON, on the controller, pretty-printed with sorted keys, overwritten whole.
+      - The directory must exist; the path is checked before any request.
+    type: path
+    version_added: 0.2.0
 extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.wait
@@ -132,7 +181,10 @@ attributes:
     description: It runs once per host, like any task.
   check_mode:
     support: full
-    description: The gate only reads, so it runs unchanged in check mode.
+    description:
+      - The gate only reads, so it runs unchanged in check mode.
+      - Its reports (O(junit_path), O(summary_path), O(json_path)) are written in check mode too, on the controller,
+        since they are the gate's result, not a change to a managed host.
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
@@ -200,6 +252,14 @@ EXAMPLES = r"""
     data_source_name: [confluence-wiki, sharepoint-policies]
     max_age: 24h
 
+- name: Gate, and leave reports where CI looks (GitHub's job summary, a JUnit file, the result as JSON)
+  qbusiness.ops.qbusiness_sync_gate:
+    application_id: "{{ qbusiness_application_id }}"
+    index_id: "{{ qbusiness_index_id }}"
+    junit_path: reports/sync-gate.xml
+    summary_path: auto
+    json_path: reports/sync-gate.json
+
 - name: Report the gate without failing the pipeline step
   qbusiness.ops.qbusiness_sync_gate:
     application_id: "{{ qbusiness_application_id }}"
@@ -217,7 +277,7 @@ RETURN = r"""
 msg:
   description:
     - What the gate found. On failure, every failing data source and why.
-    - A data source is named C(name (id)) when its display name is known (given by O(data_source_name), or
+    - A data source is named V(name (id\)) when its display name is known (given by O(data_source_name), or
       listed because no data source was given), else by its ID.
   returned: always
   type: str
@@ -331,6 +391,19 @@ sync_jobs:
       description: Why the failed documents could not be read; the verdict stands.
       type: str
       returned: when the document listing failed
+      version_added: 0.2.0
+    read_error:
+      description:
+        - What could not be read of what the verdict needs (the sync history, or the data source's own status), the
+          service's error. The data source fails the gate (the same error is among its RV(sync_jobs[].reasons)),
+          but the gate could not judge it; the C(sync_gate) playbook exits 4 then, not 2, and the JUnit report has an
+          C(<error>), not a C(<failure>).
+        - Failed documents that could not be read do not count (RV(sync_jobs[].failed_documents_error)); the verdict stands.
+      type: str
+      returned: when something the verdict needs could not be read
+      sample: >-
+        Failed to list the sync jobs of data source c0000000-0000-4000-8000-000000000002: An error occurred (AccessDeniedException)
+        when calling the ListDataSourceSyncJobs operation: not authorized
       version_added: 0.2.0
     running_job:
       description:

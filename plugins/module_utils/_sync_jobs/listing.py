@@ -148,3 +148,15 @@ def list_recent_jobs(
     if since is not None:
         return [job for job in reads.read(dict(filters, startTime=_ask_from(since, floor))) if _started_within(job, since)]
     return reads.read(filters)
+
+
+def list_window(source: DataSourceService, since: datetime, until: datetime) -> List[ServiceJob]:
+    """Every job that started in [``since``, ``until``]: one time-filtered listing, all its pages, nothing more.
+
+    The service's startTime/endTime are sent a second wider than the window and the jobs are kept by their own
+    start time, as the windows above do. Unlike them, no in-progress status is read besides: a caller that reports
+    on a window (qbusiness_sync_report) reads one listing per data source, and a service whose time filter leaves
+    running syncs out (register item 3) leaves them out of its window.
+    """
+    jobs = source.list_all_sync_jobs(dict(startTime=since - WINDOW_MARGIN, endTime=until + WINDOW_MARGIN))
+    return [job for job in jobs if _started_within(job, since, until)]

@@ -205,6 +205,10 @@ class NameResolver:
         items = self.listing(DATA_SOURCE, index.request())
         return [index.data_source(str(item[DATA_SOURCE.id_key]), item.get("displayName")) for item in items]
 
+    def selected_data_sources(self, index: IndexRef, named: Optional[Sequence[Named]]) -> List[DataSourceRef]:
+        """The data sources ``named`` names, or every data source of ``index`` when none was given (None)."""
+        return self.every_data_source(index) if named is None else self.data_sources(index, named)
+
     def data_source_ref(self, selection: DataSourceSelection) -> DataSourceRef:
         """One data source and its application and index, resolved."""
         index = self.index_ref(IndexSelection(selection.application, selection.index))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 from typing import Any
 from typing import Dict
@@ -33,6 +34,11 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting i
 
 # The service's identifier pattern; botocore only checks the minimum length before sending.
 _ID_PATTERN = re.compile(r"\A[a-zA-Z0-9][a-zA-Z0-9-]{35}\Z")
+
+_DURATION = re.compile(r"\A\s*(\d+)\s*([smhdw]?)\s*\Z", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# Far beyond any sync history, and far from datetime's limits.
+MAX_DURATION = timedelta(days=3650)
 
 
 def shorten(value: Any) -> str:
@@ -142,3 +148,17 @@ def validate_next_token(value: Any, page_size: int = PAGE_SIZE, items: str = "jo
             f"next_token must be the next_token of an earlier listing (a resume token, as boto3 writes them, or the service's "
             f"own nextToken), but {e}; got {shorten(value)}"
         ) from None
+
+
+def parse_duration(option: str, value: Any) -> timedelta:
+    """A positive duration: seconds as a number, or ``<n>s``, ``<n>m``, ``<n>h``, ``<n>d``, ``<n>w``."""
+    seconds: Optional[int] = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    if seconds is None or not 0 < seconds <= MAX_DURATION.total_seconds():
+        raise OptionError(f"{option} must be a positive duration of at most 10 years, such as 90m, 24h, 7d or a number of seconds; got {value!r}")
+    return timedelta(seconds=seconds)

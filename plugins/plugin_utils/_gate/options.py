@@ -7,14 +7,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 from datetime import timedelta
 from typing import Any
 from typing import Dict
 from typing import FrozenSet
 from typing import List
+from typing import Mapping
 from typing import Optional
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
@@ -31,20 +34,17 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names imp
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_list
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_duration
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import shorten
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_status
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_wait
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_SLEEP
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import DEFAULT_WAIT_TIMEOUT
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.files import check_report_path
 
 DEFAULT_FAIL_MSG = "Q Business sync gate failed"
 # The statuses that fail the gate unless fail_on says otherwise (the spec's default, the options' default).
 DEFAULT_FAIL_ON = ("FAILED",)
-
-_DURATION = re.compile(r"\A\s*(\d+)\s*([smhdw]?)\s*\Z", re.IGNORECASE)
-_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-# Far beyond any sync history, and far from datetime's limits.
-_MAX_DURATION_SECONDS = 3650 * 86400
 
 
 def argument_spec() -> Spec:
@@ -62,6 +62,9 @@ def argument_spec() -> Spec:
         show_failed_documents=dict(type="int", default=DEFAULT_SHOW_FAILED_DOCUMENTS),
         allow_no_history=dict(type="bool", default=False),
         fail_msg=dict(type="str"),
+        junit_path=dict(type="path"),
+        summary_path=dict(type="path"),
+        json_path=dict(type="path"),
     )
 
 
@@ -133,6 +136,47 @@ class GateOptions:
     wait_sleep: int = DEFAULT_WAIT_SLEEP
 
 
+# summary_path's value for GitHub's step summary: append to the file this variable names, when it is set.
+SUMMARY_AUTO = "auto"
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report to write: the option that asked for it (as messages name it), its checked absolute path, and
+    whether it is appended to (GitHub's step summary) rather than overwritten whole."""
+
+    option: str
+    path: str
+    append: bool = False
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """The gate's report files (``junit_path``, ``summary_path``, ``json_path``); None: not asked for."""
+
+    junit: Optional[ReportFile] = None
+    summary: Optional[ReportFile] = None
+    json: Optional[ReportFile] = None
+
+
+def report_paths(params: Dict[str, Any], environ: Mapping[str, str]) -> ReportPaths:
+    """The report options, each path checked before any request (see files.check_report_path)."""
+
+    def checked(option: str, value: Any, append: bool = False) -> Optional[ReportFile]:
+        path = check_report_path(option, value)
+        return None if path is None else ReportFile(option, path, append)
+
+    summary = params.get("summary_path")
+    if summary == SUMMARY_AUTO:
+        # An unset or empty variable: not on GitHub Actions, so there is no summary to write.
+        step_summary = environ.get(STEP_SUMMARY_VARIABLE) or None
+        summary_file = checked(f"summary_path ({SUMMARY_AUTO}: ${STEP_SUMMARY_VARIABLE})", step_summary, append=True)
+    else:
+        summary_file = checked("summary_path", summary)
+    return ReportPaths(checked("junit_path", params.get("junit_path")), summary_file, checked("json_path", params.get("json_path")))
+
+
 @dataclass(frozen=True)
 class GateRequest:
     """A validated gate: where to look (IDs or names, not yet resolved) and what to judge."""
@@ -142,20 +186,7 @@ class GateRequest:
     data_sources: Optional[List[Named]]
     options: GateOptions
     fail_msg: str = DEFAULT_FAIL_MSG
-
-
-def parse_duration(option: str, value: Any) -> timedelta:
-    """A positive duration: seconds as a number, or ``<n>s``, ``<n>m``, ``<n>h``, ``<n>d``, ``<n>w``."""
-    seconds: Optional[int] = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        seconds = value
-    elif isinstance(value, str):
-        match = _DURATION.match(value)
-        if match:
-            seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-    if seconds is None or not 0 < seconds <= _MAX_DURATION_SECONDS:
-        raise OptionError(f"{option} must be a positive duration of at most 10 years, such as 90m, 24h, 7d or a number of seconds; got {value!r}")
-    return timedelta(seconds=seconds)
+    reports: ReportPaths = field(default_factory=ReportPaths)
 
 
 def _fail_on(value: Any) -> FrozenSet[str]:
@@ -166,8 +197,9 @@ def _fail_on(value: Any) -> FrozenSet[str]:
     return frozenset(validate_status("fail_on", status) for status in fail_on)
 
 
-def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
-    """Check every gate option (already type-converted by the argument spec) before any request."""
+def validate_gate_options(params: Dict[str, Any], environ: Optional[Mapping[str, str]] = None) -> GateRequest:
+    """Check every gate option (already type-converted by the argument spec) before any request; ``environ`` (the
+    controller's environment by default) tells where ``summary_path: auto`` writes."""
     index = validate_index_selection(params)
     wait_timeout, wait_sleep = validate_wait(params)
     data_sources = validate_data_source_list(params)
@@ -184,4 +216,5 @@ def validate_gate_options(params: Dict[str, Any]) -> GateRequest:
         wait_sleep=wait_sleep,
     )
     fail_msg = params.get("fail_msg")
-    return GateRequest(index, data_sources, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG)
+    reports = report_paths(params, os.environ if environ is None else environ)
+    return GateRequest(index, data_sources, options, fail_msg if fail_msg else DEFAULT_FAIL_MSG, reports)

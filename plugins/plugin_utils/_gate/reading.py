@@ -69,6 +69,7 @@ def gate_data_source(
     (GetDataSource, read concurrently with the history) and, for a failing or document-failing sync, its failed
     documents. Never raises for service errors: what could not be read fails the gate with the reason (failed
     documents that cannot be read are said, and the verdict stands)."""
+    began = monotonic()
     with ThreadPoolExecutor(max_workers=1) as pool:
         described = pool.submit(_describe, source)
         verdict = _judge_history(source, options, progress, deadline, now, monotonic, sleep)
@@ -79,6 +80,7 @@ def gate_data_source(
     sync_failed = not verdict.passed
     if description is None:
         verdict.reasons.append(f"could not read the data source itself: {description_error}")
+        verdict.read_error = "; ".join(error for error in (verdict.read_error, description_error) if error)
     else:
         verdict.data_source_status = description.get("status")
         name = description.get("displayName")
@@ -97,6 +99,7 @@ def gate_data_source(
                                                            reported if isinstance(reported, int) else None, until)
         except QBusinessError as e:
             verdict.failed_documents_error = str(e)
+    verdict.elapsed = monotonic() - began
     return verdict
 
 
@@ -166,5 +169,5 @@ def _judge_history(
             older, dummy = source.list_sync_jobs_and_token(max_results=1)  # one job is enough
             synced_before_window = bool(older)
     except QBusinessError as e:
-        return Verdict(data_source_id, reasons=[f"could not read its sync history: {e}"], ref=source.ref)
+        return Verdict(data_source_id, reasons=[f"could not read its sync history: {e}"], ref=source.ref, read_error=str(e))
     return judge(data_source_id, jobs, options, now(), synced_before_window, ref=source.ref)

@@ -64,6 +64,10 @@ class Verdict:
     data_source_status: Optional[str] = None  # the data source's own status (GetDataSource), when read
     failed_documents: Optional[FailedDocuments] = None  # read only for a failing or document-failing sync
     failed_documents_error: Optional[str] = None  # why they could not be read
+    # What could not be read of what the verdict needs (the history, the data source's own status): the gate
+    # could not judge this data source. Failed documents that could not be read are not part of it.
+    read_error: Optional[str] = None
+    elapsed: Optional[float] = None  # seconds spent reading this data source (its reports' time)
 
     @property
     def label(self) -> str:
@@ -88,6 +92,8 @@ class Verdict:
             self.failed_documents.add_to(result)
         if self.failed_documents_error is not None:
             result["failed_documents_error"] = self.failed_documents_error
+        if self.read_error is not None:
+            result["read_error"] = self.read_error
         return result
 
     def documents_note(self) -> Optional[str]:

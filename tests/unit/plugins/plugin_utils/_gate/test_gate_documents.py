@@ -123,6 +123,7 @@ def test_a_document_listing_error_never_hides_the_verdict(client):
     assert not verdict.passed and verdict.reasons[0].startswith("latest sync ") and "INCOMPLETE" in verdict.reasons[0]
     result = verdict.as_result()
     assert "failed_documents" not in result and "AccessDeniedException" in result["failed_documents_error"]
+    assert "read_error" not in result and verdict.read_error is None  # its verdict stands: the gate did judge it
     assert "its failed documents could not be read: Failed to list the documents of data source wiki" in gate_message([verdict])
 
 
@@ -143,3 +144,5 @@ def test_a_data_source_that_cannot_be_read_fails(client):
     control.set_faults(denied_access_keys=[client.client._request_signer._credentials.access_key], operations=["GetDataSource"])
     verdict = gate(client, PASSING)
     assert not verdict.passed and verdict.reasons[-1].startswith(f"could not read the data source itself: Failed to read data source {PASSING}")
+    assert verdict.read_error == verdict.reasons[-1][len("could not read the data source itself: "):]
+    assert "AccessDeniedException" in verdict.as_result()["read_error"]

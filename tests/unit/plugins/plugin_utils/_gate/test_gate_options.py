@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import parse_duration
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
 
 

@@ -87,6 +87,9 @@ def test_service_errors_fail_the_data_source_not_the_process(client):
     assert not verdict.passed
     assert verdict.reasons[0].startswith("could not read its sync history: Failed to list the sync jobs of data source")
     assert "ResourceNotFoundException" in verdict.reasons[0]
+    # The gate could not judge it: the history's error and the data source's own (GetDataSource), in read_error.
+    history_error, description_error = verdict.as_result()["read_error"].split("; ")
+    assert verdict.reasons == [f"could not read its sync history: {history_error}", f"could not read the data source itself: {description_error}"]
 
 
 def test_max_age_narrows_the_listing_and_allow_no_history_costs_one_more_request(client):

@@ -1,0 +1,13 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The report's argument spec and its docs-only module agree. (The action itself runs in the integration target
+qbusiness_sync_report.)"""
+
+from __future__ import annotations
+
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.options import argument_spec
+from ansible_collections.qbusiness.ops.tests.unit.plugins.action.documented import assert_spec_matches_documentation
+
+
+def test_argument_spec_matches_the_documentation():
+    assert_spec_matches_documentation(argument_spec(), "qbusiness_sync_report")
