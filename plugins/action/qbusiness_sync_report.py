@@ -18,15 +18,13 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._action_base import QBusinessAction
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.html import render_html
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.markdown import render_markdown
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.options import argument_spec
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.options import validate_report_options
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.reading import read_histories
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.reading import resolve
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.reading import unread_message
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import build_report
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.files import write_report
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.writing import write_reports
 
 
 class ActionModule(QBusinessAction):
@@ -62,12 +60,7 @@ class ActionModule(QBusinessAction):
         result.update(changed=False, **report.as_result())
         # Written in check mode too: the files are the report itself, on the controller, not a change to a managed host.
         try:
-            if request.markdown_path is not None:
-                write_report("markdown_path", request.markdown_path, render_markdown(report))
-                result["markdown_path"] = request.markdown_path
-            if request.html_path is not None:
-                write_report("html_path", request.html_path, render_html(report))
-                result["html_path"] = request.html_path
+            result.update(write_reports(report, request.markdown_path, request.html_path))
         except QBusinessError as e:
             raise AnsibleActionFail(f"qbusiness_sync_report: {e}") from None
         result["elapsed"] = round(time.monotonic() - started, 3)

@@ -85,8 +85,9 @@ _value:
       sample: 2
     since_last_success:
       description:
-        - Whole seconds from the end (the start, if it has no end) of the newest V(SUCCEEDED) job to O(now), never
-          negative; V(null) when there is none.
+        - Whole seconds from the latest end of a V(SUCCEEDED) job (its start, for one without an end) to O(now),
+          never negative; V(null) when there is none. The latest end of them all, not the end of the one that started
+          last (jobs may overlap, as those of several data sources do).
       type: int
       sample: 3600
     duration_p50:

@@ -149,6 +149,8 @@ options:
       - V(auto) appends to the file that the environment variable C(GITHUB_STEP_SUMMARY) names (GitHub Actions' job
         summary) when it is set, in the controller's environment or the task's C(environment), and writes nothing
         when it is not. (A file named C(auto) is C(./auto).)
+      - Names and service messages are shown as written, never as Markdown (links, images, emphasis are escaped, bare
+        URLs are not linked).
       - The text stays under 512 KiB, half of GitHub's limit of 1 MiB per step. Each cell is cut to 300 characters and,
         for very many data sources, failed-document blocks and then rows (of passing data sources first) are left
         out, with a line saying how many.
@@ -160,6 +162,8 @@ options:
       - Write the task's result (RV(ignore:changed), RV(ignore:failed), RV(msg), RV(sync_jobs), RV(sync_job), RV(elapsed);
         not the invocation) here as JSON, on the controller, pretty-printed with sorted keys, overwritten whole.
       - The directory must exist; the path is checked before any request.
+      - O(junit_path), O(summary_path) and O(json_path) each need a file of their own (the file of O(summary_path=auto)
+        included). Two that name the same file fail before any request, naming both options.
     type: path
     version_added: 0.2.0
 extends_documentation_fragment:
@@ -398,6 +402,8 @@ sync_jobs:
           service's error. The data source fails the gate (the same error is among its RV(sync_jobs[].reasons)),
           but the gate could not judge it; the C(sync_gate) playbook exits 4 then, not 2, and the JUnit report has an
           C(<error>), not a C(<failure>).
+        - The data source's own status counts only when its history passed the gate. A sync that failed the gate was
+          judged; then its status that could not be read is one more reason, and there is no C(read_error).
         - Failed documents that could not be read do not count (RV(sync_jobs[].failed_documents_error)); the verdict stands.
       type: str
       returned: when something the verdict needs could not be read

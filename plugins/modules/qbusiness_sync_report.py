@@ -22,10 +22,12 @@ description:
     page with the same table and, per data source, a timeline of its syncs coloured by outcome, their durations, and
     the documents failed per sync. The page embeds everything it needs (plotly.js inline, no font, script or style
     from the web), so it opens offline, from a CI artifact or a laptop.
-  - B(Reads.) Names are resolved once (C(ListApplications), C(ListIndices), C(ListDataSources) for names, and
-    C(ListDataSources) when no data source is given, which also gives their names). Then each data source costs one
-    C(ListDataSourceSyncJobs) listing of the window, all its pages (10 syncs a page), the data sources read
-    concurrently; nothing else is requested. A data source given by ID is named by its ID (no C(GetDataSource)).
+  - B(Reads.) Names are resolved once (C(ListApplications), C(ListIndices) for names given, C(ListDataSources) of
+    the index, all its pages, 10 data sources a page). C(ListDataSources) is read once, whatever needs it (data source
+    names to resolve, every data source when none is given, the names of the data sources given by ID), so that every
+    entry of the report is named; there is no C(GetDataSource). Then each data source costs one C(ListDataSourceSyncJobs)
+    listing of the window, all its pages (10 syncs a page), the data sources read concurrently; nothing else is
+    requested.
   - B(The window.) The listing is asked with the service's C(startTime) and C(endTime) filters a second wider than
     the window, and only the syncs that started inside it are kept, by their own start time, whatever time of a job
     the service's filters compare. A sync still running is counted when the service's time-filtered listing shows
@@ -38,7 +40,10 @@ description:
     nearest-rank percentiles of the finished syncs' end minus start. Times are ISO 8601 in UTC.
   - A data source whose history cannot be read fails the task, naming it and the error; then no file is written.
     An index without data sources fails the task.
-  - Bad input fails before any request, naming the option (a O(since) in the future or more than 10 years ago, a
+  - Both files are drawn before either is written, so a page that cannot be drawn leaves the files as they were.
+    Each is written whole (through a temporary file); when the second cannot be written, the task fails saying that
+    the first one was.
+  - Bad input fails before any request, naming the option (a O(since) in the future or more than 3650 days ago, a
     file that cannot be written, O(html_path) without plotly).
 author:
   - qbusiness.ops maintainers (@qbusiness-ops)
@@ -50,6 +55,8 @@ options:
       - The data source to report on, or a list of them.
       - When both this and O(data_source_name) are left out, every data source of the index is reported on (found with
         C(ListDataSources), which also gives their names).
+      - The names of the data sources given by ID come from the index's C(ListDataSources) (one listing, however many
+        IDs).
       - An empty list is an error. Each ID is 36 characters, a letter or digit followed by letters, digits
         or hyphens, and is checked before any request.
       - May be given with O(data_source_name); a data source named twice is reported once.
@@ -70,7 +77,8 @@ options:
         seconds or a number with one of the units V(s), V(m), V(h), V(d), V(w), such as V(12h), V(30d)). A bare number is
         always seconds.
       - Or an ISO 8601 date-time such as V(2024-05-01T00:00:00Z) (a value without an offset is UTC), not in the future.
-      - The window is at most 10 years.
+      - The window is at most 10 years, counted as 3650 days (so a date-time 3651 days ago fails, though less than
+        10 calendar years ago).
     type: raw
     default: 30d
   html_path:
@@ -137,7 +145,7 @@ EXAMPLES = r"""
 
 - name: Show the success rate of each data source
   ansible.builtin.debug:
-    msg: "{{ item.data_source_name | default(item.data_source_id) }}: {{ item.success_rate }}"
+    msg: "{{ item.data_source_name }} ({{ item.data_source_id }}): {{ item.success_rate }}"
   loop: "{{ report.data_sources }}"
 
 - name: Write this week's report as a CI artifact (HTML needs plotly on the controller)
@@ -163,7 +171,7 @@ RETURN = r"""
 data_sources:
   description:
     - One entry per data source, in the order of O(data_source_id) then O(data_source_name) (or of C(ListDataSources)),
-      with its ID, its name when known, and its statistics over the window.
+      with its ID, its name, and its statistics over the window.
   returned: success
   type: list
   elements: dict
@@ -173,9 +181,12 @@ data_sources:
       type: str
       sample: c0000000-0000-4000-8000-000000000002
     data_source_name:
-      description: Its display name.
+      description:
+        - Its display name, as given by O(data_source_name) or as the index's C(ListDataSources) lists it (for a data
+          source given by O(data_source_id), or when none was given).
+        - V(null) only for an ID that C(ListDataSources) does not list (a data source that no longer exists fails the
+          task anyway, when its history cannot be read).
       type: str
-      returned: when known (given by O(data_source_name), or listed because no data source was given)
       sample: wiki-confluence
     syncs:
       description:
@@ -197,8 +208,9 @@ data_sources:
       sample: 2
     since_last_success:
       description:
-        - Seconds from the end (the start, if it has no end) of the newest V(SUCCEEDED) sync to RV(until); V(null)
-          when none succeeded in the window.
+        - Seconds from the latest end of a V(SUCCEEDED) sync (its start, for one without an end) to RV(until);
+          V(null) when none succeeded in the window. In RV(overall), the success that ended last over all the data
+          sources, not the one that started last (their syncs overlap).
       type: int
       sample: 3600
     duration_p50:
@@ -224,7 +236,7 @@ data_sources:
 overall:
   description:
     - The same statistics as each RV(data_sources) entry, over the syncs of all of them together. Its
-      C(latest_sync) also carries its C(data_source_id) (and C(data_source_name) when known).
+      C(latest_sync) also carries its C(data_source_id) and C(data_source_name).
   returned: success
   type: dict
   sample:
@@ -236,7 +248,8 @@ overall:
     duration_p95: 600.0
     documents: {"added": 1200, "modified": 40, "deleted": 3, "failed": 38}
     latest_sync: {"execution_id": "e0000000-0000-4000-8000-000000000042", "status": "SUCCEEDED",
-                  "start_time": "2024-05-31T08:00:00+00:00", "data_source_id": "c0000000-0000-4000-8000-000000000001"}
+                  "start_time": "2024-05-31T08:00:00+00:00", "data_source_id": "c0000000-0000-4000-8000-000000000001",
+                  "data_source_name": "wiki-confluence"}
 since:
   description: Where the window starts, ISO 8601 in UTC.
   returned: success

@@ -8,12 +8,14 @@
 Nothing in the API makes a display name unique, and the service has no lookup by name: a name is matched
 exactly against every page of ListApplications, ListIndices or ListDataSources. No match and several
 matches both fail, naming the option; nothing is guessed. A task lists each level at most once
-(:class:`NameResolver` keeps what it read), and a task given IDs lists nothing.
+(:class:`NameResolver` keeps what it read), and a task given IDs lists nothing (unless it asks for the data sources'
+names: :meth:`NameResolver.named_from_listing`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 from typing import Dict
 from typing import List
@@ -205,6 +207,15 @@ class NameResolver:
         items = self.listing(DATA_SOURCE, index.request())
         return [index.data_source(str(item[DATA_SOURCE.id_key]), item.get("displayName")) for item in items]
 
+    def named_from_listing(self, index: IndexRef, refs: Sequence[DataSourceRef]) -> List[DataSourceRef]:
+        """``refs``, each with its display name: for those without one (given by ID), the name ListDataSources of
+        ``index`` gives (the listing the names are resolved from: read once per task, not at all when every ref is
+        named). An ID that the listing does not hold keeps no name."""
+        if all(ref.data_source_name for ref in refs):
+            return list(refs)
+        names = {str(item.get(DATA_SOURCE.id_key)): item.get("displayName") for item in self.listing(DATA_SOURCE, index.request())}
+        return [ref if ref.data_source_name else replace(ref, data_source_name=_name_or_none(names.get(ref.data_source_id))) for ref in refs]
+
     def selected_data_sources(self, index: IndexRef, named: Optional[Sequence[Named]]) -> List[DataSourceRef]:
         """The data sources ``named`` names, or every data source of ``index`` when none was given (None)."""
         return self.every_data_source(index) if named is None else self.data_sources(index, named)
@@ -213,6 +224,10 @@ class NameResolver:
         """One data source and its application and index, resolved."""
         index = self.index_ref(IndexSelection(selection.application, selection.index))
         return self.data_sources(index, [selection.data_source])[0]
+
+
+def _name_or_none(value: Any) -> Optional[str]:
+    return str(value) if value not in (None, "") else None
 
 
 def _where(parents: Dict[str, str]) -> str:

@@ -160,5 +160,7 @@ def parse_duration(option: str, value: Any) -> timedelta:
         if match:
             seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     if seconds is None or not 0 < seconds <= MAX_DURATION.total_seconds():
-        raise OptionError(f"{option} must be a positive duration of at most 10 years, such as 90m, 24h, 7d or a number of seconds; got {value!r}")
+        raise OptionError(
+            f"{option} must be a positive duration of at most 10 years (3650 days), such as 90m, 24h, 7d or a number of seconds; got {value!r}"
+        )
     return timedelta(seconds=seconds)

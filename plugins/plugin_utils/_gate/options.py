@@ -174,7 +174,21 @@ def report_paths(params: Dict[str, Any], environ: Mapping[str, str]) -> ReportPa
         summary_file = checked(f"summary_path ({SUMMARY_AUTO}: ${STEP_SUMMARY_VARIABLE})", step_summary, append=True)
     else:
         summary_file = checked("summary_path", summary)
-    return ReportPaths(checked("junit_path", params.get("junit_path")), summary_file, checked("json_path", params.get("json_path")))
+    reports = ReportPaths(checked("junit_path", params.get("junit_path")), summary_file, checked("json_path", params.get("json_path")))
+    _check_distinct(reports)
+    return reports
+
+
+def _check_distinct(reports: ReportPaths) -> None:
+    """Two reports in one file: the last written would silently replace (or be appended to) the other."""
+    seen: Dict[str, str] = {}
+    for report in (reports.junit, reports.summary, reports.json):
+        if report is None:
+            continue
+        real = os.path.realpath(report.path)  # a symbolic link to the same file is the same file
+        if real in seen:
+            raise OptionError(f"{seen[real]} and {report.option} name the same file {report.path}: give each report its own path")
+        seen[real] = report.option
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,10 @@ def gate_data_source(
     sync_failed = not verdict.passed
     if description is None:
         verdict.reasons.append(f"could not read the data source itself: {description_error}")
-        verdict.read_error = "; ".join(error for error in (verdict.read_error, description_error) if error)
+        # A sync that already failed the gate was judged: its status is unknown, but the verdict stands. Only a
+        # passing history (or one that could not be read either) leaves the gate unable to judge.
+        if not sync_failed or verdict.read_error:
+            verdict.read_error = "; ".join(error for error in (verdict.read_error, description_error) if error)
     else:
         verdict.data_source_status = description.get("status")
         name = description.get("displayName")

@@ -42,6 +42,7 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts impor
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.files import ReportError
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.files import write_report
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import cell
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import html_text
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import table
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import NONE_SHOWN
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import human_duration
@@ -200,7 +201,8 @@ def _row(verdict: Verdict, now: datetime) -> List[Any]:
         shown = "✅ passed" if verdict.passed else "❌ failed"
     failed = (job.get("metrics") or {}).get("documents_failed")
     return [verdict.label, shown, job.get("status", NONE_SHOWN), job.get("start_time", NONE_SHOWN),
-            human_duration(None if started is None else (now - started).total_seconds()),
+            # Never negative: a sync started while the gate waited, or a clock ahead of ours.
+            human_duration(None if started is None else max(0.0, (now - started).total_seconds())),
             NONE_SHOWN if failed is None else failed, "; ".join(verdict.reasons)]
 
 
@@ -210,7 +212,7 @@ def _details(verdict: Verdict) -> str:
     if verdict.passed or not documents:
         return ""
     rows = [[document.get("document_id"), document.get("status"), document.get("error_code"), document.get("error_message")] for document in documents]
-    return (f"<details><summary>{cell(verdict.label)}: {len(documents)} failed documents</summary>\n\n"
+    return (f"<details><summary>{html_text(verdict.label)}: {len(documents)} failed documents</summary>\n\n"
             + table(("Document", "Status", "Error code", "Error"), rows) + "\n</details>\n\n")
 
 

@@ -28,6 +28,9 @@ def check_report_path(option: str, value: Any) -> Optional[str]:
         return None
     if not isinstance(value, str) or not value.strip():
         raise OptionError(f"{option} must be the path of a file to write; got {shorten(value)}")
+    if "\x00" in value:
+        # No file name holds a NUL byte (the OS calls raise ValueError on it).
+        raise OptionError(f"{option} must be the path of a file to write; got {shorten(value)} (a NUL byte)")
     path = os.path.abspath(os.path.expanduser(value))
     directory = os.path.dirname(path)
     why = None
@@ -64,3 +67,5 @@ def write_report(option: str, path: str, text: str, append: bool = False) -> Non
             raise
     except OSError as e:
         raise ReportError(f"could not write {option} {path}: {e.strerror or e}") from e
+    except ValueError as e:  # e.g. an embedded NUL byte in a path not checked with check_report_path
+        raise ReportError(f"could not write {option} {path!r}: {e}") from e

@@ -64,8 +64,8 @@ class ReportRequest:
 
 
 def parse_since(value: Any, now: datetime) -> datetime:
-    """``since``: a duration before ``now`` (as max_age takes it) or an ISO 8601 date-time, at most 10 years before
-    ``now`` and not after it. A bare number (``86400``, even ``20240501``) is a number of seconds."""
+    """``since``: a duration before ``now`` (as max_age takes it) or an ISO 8601 date-time, at most MAX_DURATION
+    (3650 days, "10 years") before ``now`` and not after it. A bare number (``86400``, even ``20240501``) is a number of seconds."""
     try:
         return now - parse_duration("since", value)
     except OptionError:
@@ -76,13 +76,13 @@ def parse_since(value: Any, now: datetime) -> datetime:
         since = None
     if since is None:
         raise OptionError(
-            "since must be a duration of at most 10 years, such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 "
+            "since must be a duration of at most 10 years (3650 days), such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 "
             f"date-time such as 2024-05-01T00:00:00Z; got {shorten(value)}"
         )
     if since > now:
         raise OptionError(f"since ({since.isoformat()}) is in the future (it is now {now.isoformat()}): the window would hold no sync")
     if now - since > MAX_DURATION:
-        raise OptionError(f"since ({since.isoformat()}) is more than 10 years ago: the window is at most 10 years")
+        raise OptionError(f"since ({since.isoformat()}) is more than 3650 days ago: the window is at most 10 years (3650 days)")
     return since
 
 

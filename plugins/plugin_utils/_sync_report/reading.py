@@ -35,11 +35,13 @@ class History:
 
 
 def resolve(client: Any, request: ReportRequest) -> Tuple[IndexRef, List[DataSourceRef]]:
-    """The index and the data sources to report on; names resolved once (every data source: ListDataSources, which
-    gives their names). QBusinessError when a name matches nothing or the index has no data source."""
+    """The index and the data sources to report on, each data source with its name; names resolved once (ListDataSources,
+    which also names the data sources given by ID or every data source). QBusinessError when a name matches nothing or
+    the index has no data source."""
     resolver = NameResolver(client)
     index = resolver.index_ref(request.index)
-    refs = resolver.selected_data_sources(index, request.data_sources)
+    # Named from the same listing (read once): every entry of the report carries data_source_name.
+    refs = resolver.named_from_listing(index, resolver.selected_data_sources(index, request.data_sources))
     if not refs:
         raise QBusinessError(message=f"index {index.label} has no data sources to report on")
     return index, refs

@@ -45,7 +45,7 @@ class DataSourceReport:
     stats: Dict[str, Any]
 
     def as_result(self) -> Dict[str, Any]:
-        """``data_source_id``, ``data_source_name`` when known, and the statistics."""
+        """``data_source_id``, ``data_source_name`` (None when not known), and the statistics."""
         return dict(owner(self.ref), **self.stats)
 
 
@@ -75,18 +75,15 @@ class SyncReport:
 def build_report(index: IndexRef, histories: Sequence[Tuple[DataSourceRef, List[SyncJob]]], since: datetime, until: datetime,
                  title: Optional[str] = None) -> SyncReport:
     """The statistics of each history and of all of them at ``until`` (the end of the window); in the overall ones,
-    each job (so ``latest_sync``) carries its data source's ID and, when known, its name."""
+    each job (so ``latest_sync``) carries its data source's ID and name (None when not known)."""
     data_sources = [DataSourceReport(ref, ordered(jobs), sync_stats(jobs, until)) for ref, jobs in histories]
     every = [dict(job, **owner(ref)) for ref, jobs in histories for job in jobs]
     return SyncReport(index, since, until, data_sources, sync_stats(every, until), title or f"Q Business sync report: index {index.label}")
 
 
-def owner(ref: DataSourceRef) -> Dict[str, str]:
-    """``data_source_id``, and ``data_source_name`` when known: whose a result is."""
-    known = dict(data_source_id=ref.data_source_id)
-    if ref.data_source_name:
-        known["data_source_name"] = ref.data_source_name
-    return known
+def owner(ref: DataSourceRef) -> Dict[str, Optional[str]]:
+    """``data_source_id`` and ``data_source_name`` (None when not known: an ID that ListDataSources did not list)."""
+    return dict(data_source_id=ref.data_source_id, data_source_name=ref.data_source_name)
 
 
 def window_text(report: SyncReport) -> str:

@@ -19,8 +19,9 @@ snake_case keys, times as ISO 8601 strings); times may also be datetimes, and a 
     How many finished jobs in a row, from the newest (by start time, ties by execution ID), are FAILED or
     INCOMPLETE; the first other finished job (SUCCEEDED, ABORTED) ends the streak.
 ``since_last_success``
-    Whole seconds from the newest SUCCEEDED job's end (its start when it has no end) to ``now``, never
-    negative; None when no SUCCEEDED job has a time.
+    Whole seconds from the latest end of a SUCCEEDED job (its start for one without an end) to ``now``, never
+    negative; None when no SUCCEEDED job has a time. The latest end over all of them, not the end of the one that
+    started last: syncs may overlap (those of several data sources do).
 ``duration_p50``, ``duration_p95``
     The 50th and 95th percentiles (nearest rank: the smallest duration that at least p% of them do not
     exceed) of end - start, in seconds (3 decimals), over the finished jobs that have both times (a negative
@@ -107,13 +108,12 @@ def percentile(values: Sequence[float], p: int) -> Optional[float]:
     return sorted(values)[max(rank, 1) - 1]
 
 
-def _since_last_success(newest: List[SyncJob], now: datetime) -> Optional[int]:
-    for job in newest:
-        if status_of(job) == "SUCCEEDED":
-            at = time_of(job.get("end_time")) or time_of(job.get("start_time"))
-            if at is not None:
-                return max(0, round((now - at).total_seconds()))
-    return None
+def _since_last_success(jobs: Sequence[SyncJob], now: datetime) -> Optional[int]:
+    # The success that ENDED last, not the one that started last: over several data sources (overall) syncs overlap,
+    # and one started at 08:00 may end at 11:00, after one that ran 09:00 to 09:05.
+    ends = [time_of(job.get("end_time")) or time_of(job.get("start_time")) for job in jobs if status_of(job) == "SUCCEEDED"]
+    latest = max((at for at in ends if at is not None), default=None)
+    return None if latest is None else max(0, round((now - latest).total_seconds()))
 
 
 def _failure_streak(newest: List[SyncJob]) -> int:

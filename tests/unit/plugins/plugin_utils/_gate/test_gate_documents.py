@@ -146,3 +146,11 @@ def test_a_data_source_that_cannot_be_read_fails(client):
     assert not verdict.passed and verdict.reasons[-1].startswith(f"could not read the data source itself: Failed to read data source {PASSING}")
     assert verdict.read_error == verdict.reasons[-1][len("could not read the data source itself: "):]
     assert "AccessDeniedException" in verdict.as_result()["read_error"]
+
+
+def test_a_failed_sync_stays_a_failed_verdict_when_the_data_source_cannot_be_read(client):
+    control.set_faults(denied_access_keys=[client.client._request_signer._credentials.access_key], operations=["GetDataSource"])
+    verdict = gate(client, CLEAN)
+    assert not verdict.passed and verdict.reasons[0].startswith("latest sync ") and "FAILED" in verdict.reasons[0]
+    assert verdict.reasons[-1].startswith("could not read the data source itself: ")
+    assert verdict.read_error is None and "read_error" not in verdict.as_result()  # judged: a failed gate (2), not 4

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from datetime import timedelta
@@ -21,6 +22,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import IndexRef
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import report_paths
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reports import SUMMARY_LIMIT
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reports import GateRun
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reports import json_report
@@ -178,10 +180,29 @@ def test_markdown_has_the_verdict_a_table_row_per_data_source_and_the_failed_doc
     assert f"| handbook ({ds_id(1)}) | ✅ passed | SUCCEEDED | 2024-05-01T08:48:00+00:00 | 3h 12m | 0 |  |" in lines
     assert f"| wiki ({ds_id(2)}) | ❌ failed | INCOMPLETE | 2024-05-01T11:00:00+00:00 | 1h | 7 | latest sync e-incomplete-1 INCOMPLETE |" in lines
     assert f"| {ds_id(3)} | ⚠️ could not read | — | — | — | — | could not read its sync history: Failed to list" in text
-    assert f"<details><summary>wiki ({ds_id(2)}): 1 failed documents</summary>" in lines
+    assert f"<details><summary>wiki &#40;{ds_id(2)}&#41;: 1 failed documents</summary>" in lines
     assert "| spaces/ENG/Runbook | FAILED | InvalidRequest | The document exceeds the 50 MB size limit |" in lines
     assert "Left out" not in text
     assert markdown_summary(gate_run([passing()]), 0.5, "").startswith("## Q Business sync gate: passed — 1 data source\n")
+
+
+def test_markdown_age_is_never_negative():
+    """A sync that started after the gate began (during its wait, or on a clock ahead of the controller's)."""
+    verdict = Verdict(ds_id(1), job=job("SUCCEEDED", -0.5), ref=INDEX_REF.data_source(ds_id(1), "handbook"))
+    row = [line for line in markdown_summary(gate_run([verdict]), 0.5, "").splitlines() if line.startswith("| handbook")]
+    assert row == [f"| handbook ({ds_id(1)}) | ✅ passed | SUCCEEDED | 2024-05-01T12:30:00+00:00 | 0s | — |  |"]
+
+
+def test_markdown_shows_hostile_names_and_messages_as_written_not_as_markup():
+    hostile = "[x](https://evil) ![i](https://t/p.png) **b** <b>"
+    verdict = failing(name=hostile, reason="latest sync FAILED: " + hostile)
+    text = markdown_summary(gate_run([verdict]), 1.0, gate_message([verdict]))
+    escaped = "\\[x\\](https:&#47;/evil) \\!\\[i\\](https:&#47;/t/p.png) \\*\\*b\\*\\* &lt;b>"
+    assert f"| {escaped} ({ds_id(2)}) | ❌ failed |" in text and f"| latest sync FAILED: {escaped} |" in text
+    # The <details> line is HTML (backslashes would show there as written): character references instead.
+    assert ("<details><summary>&#91;x&#93;&#40;https:&#47;/evil&#41; &#33;&#91;i&#93;&#40;https:&#47;/t/p.png&#41; "
+            f"&#42;&#42;b&#42;&#42; &#60;b&#62; &#40;{ds_id(2)}&#41;: 1 failed documents</summary>") in text.splitlines()
+    assert re.search(r"(?<!\\)\]\(", text) is None and "<b>" not in text and "://" not in text  # "](" only as "\]("
 
 
 def test_markdown_of_a_gate_that_could_not_judge_says_why():
@@ -244,6 +265,23 @@ def test_summary_path_auto_appends_to_github_step_summary_when_it_is_set(tmp_pat
 def test_summary_path_auto_checks_the_file_github_names(tmp_path):
     with pytest.raises(OptionError, match=r"^summary_path \(auto: \$GITHUB_STEP_SUMMARY\): cannot write .*/missing/summary.md: its directory"):
         report_paths(dict(summary_path="auto"), {"GITHUB_STEP_SUMMARY": str(tmp_path / "missing" / "summary.md")})
+
+
+@pytest.mark.parametrize("params, environ, first, second", [
+    (dict(junit_path="gate.xml", json_path="./gate.xml"), {}, "junit_path", "json_path"),
+    (dict(junit_path="gate.xml", summary_path="sub/../gate.xml"), {}, "junit_path", "summary_path"),
+    (dict(summary_path="gate.md", json_path="link.md"), {}, "summary_path", "json_path"),
+    (dict(junit_path="step.md", summary_path="auto"), {"GITHUB_STEP_SUMMARY": "step.md"}, "junit_path", "summary_path (auto: $GITHUB_STEP_SUMMARY)"),
+])
+def test_two_reports_in_one_file_are_refused_naming_both_options(tmp_path, monkeypatch, params, environ, first, second):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.md").symlink_to(tmp_path / "gate.md")
+    with pytest.raises(OptionError) as err:
+        validate_gate_options(dict(params, application_id=APP, index_id=INDEX), environ)
+    assert err.value.message.startswith(f"{first} and {second} name the same file {tmp_path}/")
+    assert err.value.message.endswith(": give each report its own path")
+    assert report_paths(dict(junit_path="gate.xml", summary_path="gate.md", json_path="gate.json"), {}).json is not None
 
 
 def test_every_report_is_written_whether_the_gate_passes_or_fails(tmp_path):

@@ -85,13 +85,19 @@ def test_a_directory(tmp_path):
     assert _check(str(tmp_path)) == f"junit_path: cannot write {tmp_path}: it is a directory"
 
 
-@pytest.mark.parametrize("under", ["/etc/hostname", "file"])
+@pytest.mark.parametrize("under", ["file", "file/deeper"])
 def test_a_path_under_a_file_fails_for_root_too(tmp_path, under):
-    parent = under if under.startswith("/") else str(tmp_path / under)
-    if not os.path.exists(parent):
-        with open(parent, "w", encoding="utf-8"):
-            pass
+    (tmp_path / "file").write_text("", encoding="utf-8")  # only a file of the test's own
+    parent = str(tmp_path / under)
     assert _check(f"{parent}/x") == f"junit_path: cannot write {parent}/x: its directory {parent} does not exist"
+
+
+def test_a_nul_byte_is_refused_before_any_request_and_never_a_traceback(tmp_path):
+    assert _check("gate\x00.xml") == "junit_path must be the path of a file to write; got 'gate\\x00.xml' (a NUL byte)"
+    with pytest.raises(ReportError) as err:  # not ValueError: a path that was not checked still fails as a report error
+        write_report("json_path", f"{tmp_path}/gate\x00.json", "{}")
+    assert str(err.value).startswith(f"could not write json_path '{tmp_path}/gate\\x00.json': ")
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_read_only_directory_and_file(shared_dir):

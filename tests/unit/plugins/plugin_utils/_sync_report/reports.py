@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A report the writers' tests draw: two named data sources (one with a hostile name and error message) and one by ID only."""
+"""A report the writers' tests draw: two named data sources (one with a hostile name and error message) and one without
+a name (an ID that ListDataSources did not list: labelled by its ID)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def job(hours_ago, status, minutes=5, failed=0, error=None, number=0):
 
 
 def sample_report():
-    """handbook: 27 ok, 2 failed, 1 incomplete; the hostile one: failing twice in a row; the third (by ID): no sync."""
+    """handbook: 27 ok, 2 failed, 1 incomplete; the hostile one: failing twice in a row; the third (no name): no sync."""
     handbook = [job(24 * day + 1, "SUCCEEDED", minutes=5 + day % 3, number=day) for day in range(27)]
     handbook += [job(700, "FAILED", error="Timeout", number=100), job(701, "FAILED", number=101), job(702, "INCOMPLETE", failed=3, number=102)]
     hostile = [job(1, "FAILED", error=HOSTILE_MESSAGE, number=200), job(2, "INCOMPLETE", failed=7, number=201), job(3, "SUCCEEDED", number=202),

@@ -12,6 +12,7 @@ from datetime import timezone
 import pytest
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.options import parse_since
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.options import validate_report_options
 
@@ -36,19 +37,31 @@ def test_since_as_a_duration_or_a_date_time(value, since):
 
 
 @pytest.mark.parametrize("value, message", [
-    ("3651d", "since must be a duration of at most 10 years, such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 date-time"),
+    ("3651d", "since must be a duration of at most 10 years (3650 days), such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 date-time"),
     (0, "since must be a duration"),
     ("-3h", "since must be a duration"),
     ("a month", "got 'a month'"),
     (True, "got True"),
     (1.5, "got 1.5"),
     ("2024-05-31T09:00:01Z", "since (2024-05-31T09:00:01+00:00) is in the future (it is now 2024-05-31T09:00:00+00:00)"),
-    ("2014-05-30T09:00:00Z", "since (2014-05-30T09:00:00+00:00) is more than 10 years ago: the window is at most 10 years"),
+    ("2014-05-30T09:00:00Z", "since (2014-05-30T09:00:00+00:00) is more than 3650 days ago: the window is at most 10 years (3650 days)"),
 ])
 def test_bad_since(value, message):
     with pytest.raises(OptionError) as raised:
         parse_since(value, NOW)
     assert message in raised.value.message
+
+
+def test_the_limit_is_said_in_days_as_the_gate_says_it():
+    # 10 years are 3650 days here, not calendar years: a date 9 years and 364 days ago is refused, so say the days.
+    nine_years_364_days = datetime(2014, 6, 1, 9, 0, tzinfo=timezone.utc)
+    assert (NOW - nine_years_364_days).days == 3652
+    with pytest.raises(OptionError) as raised:
+        parse_since(nine_years_364_days.isoformat(), NOW)
+    assert "3650 days" in raised.value.message
+    with pytest.raises(OptionError) as raised:
+        parse_duration("max_age", "3651d")
+    assert raised.value.message.startswith("max_age must be a positive duration of at most 10 years (3650 days), such as")
 
 
 def _params(**options):

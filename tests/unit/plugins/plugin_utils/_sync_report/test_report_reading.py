@@ -79,16 +79,37 @@ def test_by_names_each_listing_read_once(client):
     assert sorted(_operations()) == sorted(["ListApplications", "ListIndices", "ListDataSources"] + ["ListDataSourceSyncJobs"] * 4)
 
 
-def test_by_id_no_name_is_read_and_a_missing_data_source_is_named_with_its_error(client):
+def test_by_id_named_from_one_listing_and_a_missing_data_source_is_named_with_its_error(client):
     request = _request(data_source_id=[STEADY, MISSING])
     index, refs = resolve(client, request)
-    assert [ref.label for ref in refs] == [STEADY, MISSING]
+    # The names from ListDataSources (one page: 3 data sources); an ID it does not hold has none.
+    assert [ref.label for ref in refs] == [f"steady ({STEADY})", MISSING]
+    assert refs[1].data_source_name is None
     histories = read_histories(client, refs, request)
-    assert _operations() == ["ListDataSourceSyncJobs", "ListDataSourceSyncJobs"]
+    assert _operations() == ["ListDataSources", "ListDataSourceSyncJobs", "ListDataSourceSyncJobs"]
     assert histories[0].error is None and histories[1].error is not None
     message = unread_message(histories)
     assert message.startswith(f"could not read the sync history of 1 of 2 data sources, so no report was written: data source {MISSING}: ")
     assert "ResourceNotFoundException" in message or "not found" in message.lower()
+
+
+def test_ids_and_names_mixed_read_the_data_sources_once(client):
+    dummy, refs = resolve(client, _request(data_source_id=[LONG], data_source_name=["never"]))
+    assert [(ref.data_source_id, ref.data_source_name) for ref in refs] == [(LONG, "long"), (NEVER, "never")]
+    assert _operations() == ["ListDataSources"]
+
+
+def test_by_ids_one_listing_of_every_page_10_data_sources_a_page(client):
+    many = [{"name": f"source-{n:02d}", "data_source_id": f"aaaaaaaa-0000-4000-8000-0000000001{n:02d}"} for n in range(12)]
+    control.reset()
+    control.load_scenario({"applications": [{"name": "app", "application_id": APP, "indices": [{"name": "main", "index_id": INDEX,
+                                                                                               "data_sources": many}]}]})
+    control.clear_requests()
+    ids = [many[11]["data_source_id"], many[0]["data_source_id"]]
+    dummy, refs = resolve(client, _request(data_source_id=ids))
+    assert [ref.data_source_name for ref in refs] == ["source-11", "source-00"]  # the second page's too
+    assert _operations() == ["ListDataSources", "ListDataSources"]
+    assert [int(r["params"].get("maxResults")) for r in control.requests()] == [10, 10]
 
 
 @pytest.mark.parametrize("behaviours", [dict(time_filter_field="end_time"), dict(time_filter_bounds="exclusive")])

@@ -12,6 +12,8 @@ import pytest
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SYNC_JOB_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_time
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import IndexRef
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import build_report
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import STATISTICS
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import percentile
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import sync_stats
@@ -100,6 +102,23 @@ def test_since_last_success_counts_from_the_end_of_the_newest_success():
     assert sync_stats([job(1, minutes=None)], NOW)["since_last_success"] == 3600
     assert sync_stats([job(-1)], NOW)["since_last_success"] == 0
     assert sync_stats([job(1, minutes=None, start_time=(NOW - timedelta(seconds=10.6)).isoformat())], NOW)["since_last_success"] == 11
+
+
+def test_since_last_success_counts_from_the_success_that_ended_last_not_the_one_that_started_last():
+    # Two data sources' syncs overlap: one ran 08:00 to 11:00, the other 09:00 to 09:05; at 12:00 the last success
+    # ended an hour ago (10500 s would be from the end of the one that started last).
+    long = job(4, minutes=180, data_source_id="wiki")
+    short = job(3, minutes=5, data_source_id="handbook")
+    for jobs in ([long, short], [short, long]):
+        assert sync_stats(jobs, NOW)["since_last_success"] == 3600
+    # A success without an end counts from its start; a later-ending failure does not count.
+    assert sync_stats([long, job(1.5, minutes=None), job(2, "FAILED", minutes=110)], NOW)["since_last_success"] == 3600
+    # The report's overall, over the two data sources' histories.
+    index = IndexRef("a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000001")
+    wiki, handbook = index.data_source("c0000000-0000-4000-8000-000000000001"), index.data_source("c0000000-0000-4000-8000-000000000002")
+    report = build_report(index, [(wiki, [long]), (handbook, [short])], NOW - timedelta(days=1), NOW)
+    assert report.overall["since_last_success"] == 3600
+    assert report.overall["latest_sync"]["data_source_id"] == handbook.data_source_id  # the newest by start, still
 
 
 def test_missing_and_unreadable_times_do_not_raise():
