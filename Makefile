@@ -37,9 +37,10 @@ STAGED ?=
 ARGS ?=
 # make check TARGET=<integration target>: the one integration target the quick loop also runs.
 TARGET ?=
-# Full reliability suite on the default cell, a subset on the other cells (tests/integration/targets/reliability).
-RELIABILITY_SCOPE ?= full
-MATRIX_RELIABILITY_SCOPE ?= subset
+# Every task file of every integration target on the default cell; on the other cells of the matrix the ones that
+# exercise what differs between ansible-core versions (qbusiness_test_scope; README.md, "What each cell runs").
+TEST_SCOPE ?= full
+MATRIX_TEST_SCOPE ?= matrix
 
 .PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
 	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report check test demo \
@@ -115,7 +116,7 @@ sanity-pythons: stage target-pythons
 	    --test compile --test import --python $$v || exit 1; done
 
 $(addprefix integration-,$(MATRIX_CELLS)): integration-%: venv
-	RELIABILITY_SCOPE=$(MATRIX_RELIABILITY_SCOPE) tests/utils/matrix-cell $(MATRIX_$*) integration $(ARGS)
+	TEST_SCOPE=$(MATRIX_TEST_SCOPE) tests/utils/matrix-cell $(MATRIX_$*) integration $(ARGS)
 
 changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
@@ -165,7 +166,7 @@ emulator-tests: venv
 	$(PY) -m pytest emulator/tests -q -p no:cacheprovider $(PYTEST_ARGS)
 
 integration: stage-integration
-	RELIABILITY_SCOPE=$(RELIABILITY_SCOPE) PYTHON=$(PY) tests/utils/with-emulator -- \
+	TEST_SCOPE=$(TEST_SCOPE) PYTHON=$(PY) tests/utils/with-emulator -- \
 	  tests/utils/run-integration $(ITREE) $(CURDIR)/$(VENV)/bin/ansible-test $(ARGS)
 
 # The default cell's targets that run nested ansible-playbook processes (the longest), from a tree of their own, so that
