@@ -48,7 +48,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - qbusiness.ops.qbusiness.filters
   - qbusiness.ops.qbusiness.latest
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
 notes:

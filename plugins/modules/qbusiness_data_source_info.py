@@ -47,7 +47,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements
 attributes:
   check_mode:
     support: full

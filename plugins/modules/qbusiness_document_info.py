@@ -46,7 +46,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.data_source
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements
 attributes:
   check_mode:
     support: full

@@ -172,7 +172,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
 attributes:
   action:
     support: full

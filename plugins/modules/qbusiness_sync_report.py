@@ -100,7 +100,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
 attributes:
   action:
     support: full
