@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The CLI: python -m qbusiness_emulator as a subprocess (the demo scenario, refusals, stopping on SIGTERM), its id listing."""
 
 from __future__ import annotations
