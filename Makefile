@@ -42,17 +42,18 @@ TARGET ?=
 TEST_SCOPE ?= full
 MATRIX_TEST_SCOPE ?= matrix
 
-.PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python typecheck changelog-lint \
+.PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python format format-check license-headers typecheck changelog-lint \
 	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report check test demo \
 	emulator clean system-deps
 
 help:
 	@echo "make demo      - set everything up, start the emulator, run demo/demo.yml, stop it"
-	@echo "make check     - the quick loop: sanity (2.19), typecheck, ruff, unit and emulator tests in parallel,"
+	@echo "make check     - the quick loop: sanity (2.19), typecheck, ruff (lint, format-check), SPDX headers, unit and emulator tests in parallel,"
 	@echo "                 then the integration target TARGET=<name> if given (e.g. make check TARGET=qbusiness_sync_gate)"
 	@echo "make test      - everything: sanity and integration on ansible-core 2.17, 2.19 and 2.21, ansible-lint, typecheck,"
 	@echo "                 ruff, changelog lint, unit and emulator tests, the execution-environment and artifact checks"
 	@echo "make emulator  - run the Q Business emulator on 127.0.0.1:5000 with the demo scenario"
+	@echo "make format    - apply the formatter and the import order (ruff, pyproject.toml) to every Python file"
 	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
 	@echo "make bench     - the performance benchmark (not part of make test); writes docs/performance.md"
 	@echo "make bench-report - only the benchmark's sync report part (a few minutes); updates docs/performance.md"
@@ -148,10 +149,25 @@ artifact: deps
 lint: stage
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-lint
 
-# ruff over the Python that ansible-test sanity does not read: the emulator, the benchmarks, the test utilities.
+# ruff over the Python that ansible-test sanity does not read: the emulator (emulator/pyproject.toml, which extends the
+# root's), the benchmarks, the test utilities (pyproject.toml).
 lint-python: venv
 	$(VENV)/bin/ruff check --no-cache emulator
-	$(VENV)/bin/ruff check --no-cache --config ruff.toml benchmarks tests/utils
+	$(VENV)/bin/ruff check --no-cache benchmarks tests/utils
+
+# One formatter and import order for every Python file of the repository (ruff, pyproject.toml): format applies them,
+# format-check fails on a file that is not formatted or whose imports are out of order.
+format: venv
+	$(VENV)/bin/ruff check --no-cache --select I --fix --quiet .
+	$(VENV)/bin/ruff format --no-cache .
+
+format-check: venv
+	$(VENV)/bin/ruff format --no-cache --check .
+	$(VENV)/bin/ruff check --no-cache --select I .
+
+# Every source file carries the SPDX license identifier (tests/utils/check-spdx).
+license-headers:
+	tests/utils/check-spdx
 
 # mypy over the plugins (as Ansible imports them, from the staged tree) and over the emulator.
 typecheck: stage
@@ -178,7 +194,7 @@ integration-heavy:
 # The quick loop for day-to-day work: the default cell's sanity beside the type check, ruff and the unit and emulator
 # tests, then one integration target if named. make test stays the whole truth.
 check: system-deps stage
-	$(MAKE) --no-print-directory -j3 --output-sync=target STAGED=1 PYTEST_ARGS="-n 2" sanity typecheck lint-python units emulator-tests
+	$(MAKE) --no-print-directory -j3 --output-sync=target STAGED=1 PYTEST_ARGS="-n 2" sanity typecheck lint-python format-check license-headers units emulator-tests
 ifneq ($(TARGET),)
 	$(MAKE) --no-print-directory integration ARGS=$(TARGET)
 endif

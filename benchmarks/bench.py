@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """qbusiness.ops performance benchmark (issue "Performance"); run it with benchmarks/run, not directly.
 
 For each history size (100, 1,000, 10,000 jobs), one emulator process is started on 127.0.0.1 (port 0)

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """docs/performance.png from benchmarks/results/latest.json: time against history size, log x.
 
 Runs in benchmarks/.venv-plot (matplotlib, pinned in benchmarks/requirements.txt); benchmarks/run calls it.

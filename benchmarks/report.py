@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Write docs/performance.md from benchmarks/results/latest.json (and results/profile.json when present).
 
 Run by benchmarks/run after the measurements (or alone: benchmarks/run --report-only). Everything in the

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What qbusiness_sync_report costs over a long window, next to the bare SDK; run it with benchmarks/run, not directly.
 
 One emulator process, seeded through its control API with an index of 50 data sources, each holding 30 days of

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The floor: a bare boto3 loop over a data source's whole sync history.
 
 Usage: boto3_loop.py ENDPOINT APPLICATION_ID INDEX_ID DATA_SOURCE_ID[,DATA_SOURCE_ID...] [START_TIME END_TIME]

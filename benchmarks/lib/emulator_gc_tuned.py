@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The emulator's CLI with Python's garbage collector tuned: `python emulator_gc_tuned.py [qbusiness_emulator options]`.
 
 Not the default (benchmarks/run --emulator-gc tuned). The emulator's code is unchanged: this only raises

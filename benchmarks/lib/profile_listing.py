@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Where the time of a long listing goes: the module's listing code path under cProfile, in-process.
 
 Run by benchmarks/profile (or benchmarks/run --profile). Seeds one data source with --jobs sync jobs

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Fallback interpreter wrapper when /usr/bin/time is missing: run the real Python, report its rusage.
 
 Usage: rss_wrap.py OUTFILE PROGRAM [ARG...] (PROGRAM an absolute path). PROGRAM is forked from this small

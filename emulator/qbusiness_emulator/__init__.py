@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A local Amazon Q Business emulator, built as a moto backend.
 
 Importing the package registers the ``qbusiness`` backend with moto (see :func:`register`), so both

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The service's front door (server mode): a request without a SigV4 signature, or with a malformed one, is refused.
 
 moto's dispatcher picks a service from the Authorization header's credential scope and falls back to S3,

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Behaviours: service semantics AWS does not document, each a switch (the set_behaviours keys).
 
 The defaults are what the emulator always did. Unlike the faults, a behaviour decides no single request by

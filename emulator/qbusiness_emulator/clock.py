@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Time, the sync-job clock and the data-source status clock (and the status names of jobs, data sources, documents).
 
 Times are integer epoch *milliseconds* (a timestamp read back from the API and sent again as a filter

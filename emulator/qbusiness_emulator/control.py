@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scenario control, the Python API. The HTTP routes under /_emulator/ (server.py) call these functions.
 
 Resource-scoped functions take ``region="us-east-1"`` and ``account_id=None`` (moto's default account,

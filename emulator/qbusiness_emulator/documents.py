@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Documents: what ListDocuments answers. A data source's documents are seeded (scenario ``documents`` /
 ``generate_documents``, control ``seed_documents``) and changed by the clocked syncs that end.
 

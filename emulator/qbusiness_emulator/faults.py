@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Injected faults: the configuration (the set_faults keys) and every decision about one request.
 
 :meth:`FaultInjector.decide` is the only place a fault is decided: whether it applies, which one fires,

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP/2 cleartext with prior knowledge (RFC 9113 §3.3) on the emulator's port, through the same WSGI app.
 
 The AWS SDK for JavaScript v3 talks HTTP/2 to Q Business (the service has an event-stream operation), and

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Sync jobs: their metrics, how a started job runs (:class:`NextSync`) and how a job shows at one instant."""
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The qbusiness backend: resources (Application, Index, DataSource and its documents), the state of one account in one region,
 and ``qbusiness_backends``, the moto BackendDict that moto finds as ``moto.qbusiness.qbusiness_backends``.
 

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The API operations: one function each, registered with its HTTP method and path in :data:`OPERATIONS`.
 
 Each takes wire-level inputs (path parameters, first query values as strings, the parsed JSON body, and

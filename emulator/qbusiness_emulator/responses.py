@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP request -> faults -> operation -> rest-json wire answer, and the request log entry.
 
 Parsing of the path, query string and JSON body is done here by hand (moto's automated rest-json

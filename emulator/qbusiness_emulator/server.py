@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The emulator's HTTP server: control routes under /_emulator/ in front of moto's server app, plus the CLI."""
 
 from __future__ import annotations
@@ -313,6 +316,14 @@ def _behaviour_arg(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+# Printed on stderr whenever the CLI binds a non-loopback address (only possible with --allow-remote).
+REMOTE_WARNING = (
+    "qbusiness-emulator: WARNING: listening on the non-loopback address {host} ({endpoint}). The emulator checks no "
+    "signature and accepts any credentials, and its control API (/_emulator/: reset, seed history, set faults and the clock, read the request log) "
+    "needs none: anyone who can reach this address can read and change its state. Use it only on a network you trust."
+)
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="qbusiness-emulator", description="Local Amazon Q Business emulator (moto backend).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback only unless --allow-remote)")
@@ -346,6 +357,8 @@ def _serve(args: argparse.Namespace, stop: StopSignals) -> int:
             print(f"qbusiness-emulator: cannot write --port-file: {exc}", file=sys.stderr)
             return 2
 
+    if not is_loopback(args.host):
+        print(REMOTE_WARNING.format(host=args.host, endpoint=server.endpoint_url), file=sys.stderr, flush=True)
     print(f"qbusiness emulator listening on {server.endpoint_url}", flush=True)
     if server.scenario is not None:
         _print_ids(server.scenario)

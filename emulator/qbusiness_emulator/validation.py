@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Input checks: request fields (collected into one ValidationException, like the service) and control payloads.
 
 Control payloads whose keys are a dataclass's fields derive from :class:`SpecFields`: the fields are then the

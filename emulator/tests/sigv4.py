@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """SigV4 headers for raw HTTP requests to the emulator, signed by botocore as boto3 signs them."""
 
 from __future__ import annotations

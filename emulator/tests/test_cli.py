@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The CLI: python -m qbusiness_emulator as a subprocess (the demo scenario, refusals, stopping on SIGTERM), its id listing."""
 
 from __future__ import annotations
@@ -94,6 +97,38 @@ def test_cli_refuses_remote_host(tmp_path: Path) -> None:
                             text=True, env=_env(), cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert "--allow-remote" in result.stderr
+
+
+def test_cli_warns_on_stderr_when_it_binds_a_non_loopback_address(tmp_path: Path) -> None:
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--allow-remote", "--port", "0",
+                             "--port-file", str(port_file)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        port = _wait_for(port_file, proc)
+        # The warning is printed before the "listening" line, so it is on stderr once the port file is there.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/health", timeout=5) as answer:
+            assert json.loads(answer.read()) == {"status": "ok"}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, (out, err)
+    assert "WARNING: listening on the non-loopback address 0.0.0.0" in err
+    assert "checks no signature and accepts any credentials" in err
+    assert "/_emulator/" in err
+    assert "listening on http://0.0.0.0:" in out
+
+
+def test_cli_prints_no_warning_on_loopback(tmp_path: Path) -> None:
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        _wait_for(port_file, proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert "WARNING" not in err
 
 
 def test_cli_rejects_bad_scenario(tmp_path: Path) -> None:

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The control API (control.py) in Python and over the HTTP routes: reset, next-sync, start-sync, errors."""
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HTTP/2 with prior knowledge on the emulator's port (http2.py): the h2 library as a client, then the real JS SDK."""
 
 from __future__ import annotations

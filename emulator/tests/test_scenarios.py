@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Scenarios (scenarios.py): ids filled in, histories seeded and generated, next-sync choices, bad documents refused whole."""
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Action plugin qbusiness_sync_report: a thin shell over plugin_utils/_sync_report/ (docs: plugins/modules/qbusiness_sync_report.py)."""
 

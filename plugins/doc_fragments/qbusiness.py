@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Option documentation shared by the qbusiness.ops plugins."""
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     """``qbusiness.ops.qbusiness`` (the application and index), ``.data_source`` (one data source), ``.filters`` (listing filters),
-    ``.wait`` (how long and how often to poll), ``.latest`` (how the latest sync is found)."""
+    ``.wait`` (how long and how often to poll), ``.latest`` (how the latest sync is found),
+    ``.requirements`` / ``.requirements_controller`` (what the modules / the controller-side plugins need)."""
 
     # The application and index that hold the data sources.
     DOCUMENTATION = r"""
@@ -116,4 +118,23 @@ notes:
     read shows none, the statuses SYNCING, SYNCING_INDEXING and STOPPING are also listed without a time
     filter (up to 3 more requests, fewer when one finds the running sync). The gate skips them when no
     running sync can change its verdict (it does not wait, and its C(fail_on) holds no in-progress status).
+"""
+
+    # What the modules need on the host that runs them (instead of amazon.aws.boto3, whose "python >= 3.6"
+    # is not what this collection supports: tests/config.yml, README "Requirements").
+    REQUIREMENTS = r"""
+options: {}
+requirements:
+  - python >= 3.8 on the host that runs the module (3.9 or later with ansible-core 2.20 and later)
+  - boto3 >= 1.34.0
+  - botocore >= 1.34.0
+"""
+
+    # What the plugins that run on the controller need there (the lookup, the action-backed gate and report).
+    REQUIREMENTS_CONTROLLER = r"""
+options: {}
+requirements:
+  - the controller Python of the ansible-core in use (ansible-core 2.17 or later)
+  - boto3 >= 1.34.0 on the controller
+  - botocore >= 1.34.0 on the controller
 """

@@ -3,6 +3,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 # This file holds only the documentation: the gate is an action plugin (plugins/action/qbusiness_sync_gate.py)
 # that runs on the controller, the pattern of ansible.builtin.assert.
@@ -172,7 +173,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
 attributes:
   action:
     support: full

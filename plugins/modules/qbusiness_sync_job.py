@@ -3,6 +3,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.latest
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements
 attributes:
   check_mode:
     support: full

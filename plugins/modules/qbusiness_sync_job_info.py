@@ -3,6 +3,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness.filters
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements
 attributes:
   check_mode:
     support: full
@@ -66,6 +67,10 @@ attributes:
     description: Nothing is changed, so there is no diff.
 notes:
   - The module never changes anything, and always reports RV(ignore:changed=false).
+  - >-
+    The history is returned as the module's result, for C(register), not as C(ansible_facts): Ansible's rule is
+    that C(*_info) modules return no facts. To make it a host fact, set one from the registered result, for example
+    C(ansible.builtin.set_fact: {qbusiness_sync_history: "{{ sync.history }}"}) after C(register: sync).
   - The service does not document whether O(start_time) and O(end_time) compare with the start or the end
     of a job, nor whether they are inclusive; the local emulator shipped with this collection compares
     with the start time, inclusively.

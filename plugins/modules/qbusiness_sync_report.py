@@ -3,6 +3,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 # This file holds only the documentation: the report is an action plugin (plugins/action/qbusiness_sync_report.py)
 # that runs on the controller, where it writes its files.
@@ -100,7 +101,7 @@ extends_documentation_fragment:
   - qbusiness.ops.qbusiness
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
 attributes:
   action:
     support: full

@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """What the collection's action plugins share: they run on the controller only, read the service through amazon.aws's
 plugin base, and take their options through the argument spec of their docs-only module."""

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Offline stand-in for the get-pip script that ansible-test downloads to bootstrap its virtualenvs.
 
 ansible-test runs a cached ``~/.ansible/test/cache/get_pip_<version>.py`` instead of downloading one,

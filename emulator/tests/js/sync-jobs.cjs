@@ -1,3 +1,6 @@
+// Copyright: qbusiness.ops contributors
+// GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The AWS SDK for JavaScript v3 as a user's Node tool would use it, against the emulator.
 // Usage: node sync-jobs.cjs ENDPOINT APPLICATION_ID INDEX_ID DATA_SOURCE_ID [MAX_ATTEMPTS]
 // Lists the data source's sync jobs, starts a sync, lists again; prints one JSON document on stdout.

@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """What the probe says of one behaviour of the register (docs/reliability.md): what the collection assumes,
 what the service did, with the evidence, and whether what the collection depends on held."""

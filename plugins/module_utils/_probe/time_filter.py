@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Register items 2 and 3: which time of a job the startTime/endTime filters compare and whether a job at a
 bound matches, and whether a time-filtered listing keeps a sync in progress.

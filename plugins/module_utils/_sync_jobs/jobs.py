@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """The shape of a sync job: its statuses, the service's camelCase job and the collection's snake_case result,
 the order of a history and its latest job."""

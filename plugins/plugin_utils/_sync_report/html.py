@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """The HTML report: one self-contained page (plotly.js inline, nothing fetched) with the statistics table and, per data
 source, three plotly charts: a timeline of its syncs coloured by outcome, their durations, and documents failed per sync.

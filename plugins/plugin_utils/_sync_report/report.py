@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """A sync report: the window, each data source's syncs and statistics, the statistics of all of them, and the
 table that both the Markdown and the HTML report show."""

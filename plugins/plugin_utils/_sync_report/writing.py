@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Writing the report's files: every file is rendered before any is written, so that a report that cannot be drawn
 leaves the files of an earlier run as they were; a write that fails after another says which file was written."""

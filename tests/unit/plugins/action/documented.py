@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """An action plugin's options live twice by Ansible's design: in the action's argument spec and in its docs-only module
 file. validate-modules cannot compare them for a docs-only module, so the action tests do, through this."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The qbusiness.ops.sync_stats filter: exactly plugin_utils/_sync_report/stats.py's sync_stats, and clear errors. (Through a play,
 over qbusiness_sync_job_info's history: the integration target qbusiness_sync_report.)"""
 

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Open a qbusiness_sync_report HTML page from disk in headless Chromium and check that its charts rendered.
 
 Usage: python check_page.py PAGE.html --data-sources N --screenshot OUT.png [--empty-data-source ID ...]

@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Parse every input of the ISO 8601 table with the collection's module_utils, on the Python that runs this.
 
 Usage: python parse_times.py CASES.json COLLECTIONS_ROOT ANSIBLE_PACKAGE_DIR

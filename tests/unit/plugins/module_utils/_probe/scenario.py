@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The data sources the probe's tests read, and a probe run on one of them."""
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Register items 2 and 3: the time filters, read against the emulator in each of its readings, and against a
 service that drops what the collection depends on."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The newest jobs without the whole history (list_recent_jobs), against the emulator in-process.
 
 Every window is asked from a second before it starts (WINDOW_MARGIN); a time-filtered read that shows no

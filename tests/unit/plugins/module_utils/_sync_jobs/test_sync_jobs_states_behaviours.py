@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Starting and stopping under the service behaviours AWS does not document (docs/reliability.md, the register),
 each played by the emulator's switch: the answer stays right, or the call fails saying why."""
 

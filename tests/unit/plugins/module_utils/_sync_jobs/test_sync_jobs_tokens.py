@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Resume tokens: botocore's format, one page size per listing, and a service that binds its tokens to the request.
 
 The listings here run with the emulator's ``tokens_bound_to_request`` behaviour on: a nextToken is accepted

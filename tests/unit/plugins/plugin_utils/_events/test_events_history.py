@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What the watcher takes for news when the listings are not the simple story: jobs missing from a read and back,
 a followed sync that is no longer listed, a stale status, a sync longer than a day on a service whose time filter
 leaves running syncs out, failed first reads, and a data source whose read raises something unforeseen."""

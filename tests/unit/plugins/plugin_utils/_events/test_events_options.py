@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The event source's arguments: checked before any request, with the modules' rules, each error naming its argument;
 and its client, built from amazon.aws's option names without Ansible."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The sync_jobs event source's watcher, against the emulator in-process with its clock driven: the events of a
 sync's life, restarts, emit_existing, failed polls and throttling, and the requests each poll costs."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The gate's reports: JUnit XML valid against a schema GitLab and Jenkins accept, the Markdown summary and its size
 bound, the JSON result, and writing them (summary_path: auto, a report that cannot be written)."""
 

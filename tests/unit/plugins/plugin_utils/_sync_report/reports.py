@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A report the writers' tests draw: two named data sources (one with a hostile name and error message) and one without
 a name (an ID that ListDataSources did not list: labelled by its ID)."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The HTML report: its contract markers, one inline plotly.js and nothing fetched, escaping, and plotly being optional.
 (That the charts render in a real browser is the integration target's browser check.)"""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What the report reads, against the emulator in-process: names once, one windowed listing per data source, counted;
 and under the service's other readings of its time filter (register item 2), the same syncs."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writing the report's files (plugin_utils/_sync_report/writing.py): everything rendered before anything is written,
 and a write that fails after another says which file was written."""
 

@@ -1,5 +1,7 @@
 # -*- coding: utf-8 -*-
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The qbusiness.ops.sync_jobs event source's main(queue, args), as ansible.eda tests its sources (a queue that keeps
 what it is given, the loop stopped after N polls), against the emulator in-process with its clock driven; its
 DOCUMENTATION against its JSON schema; and loading it the way ansible-rulebook does (runpy.run_path)."""
