@@ -60,7 +60,7 @@ def _select(level: Level, items: List[Item], ids: Sequence[str], names: Sequence
     for name in names:
         matches = [item for item in items if item.get("displayName") == name]
         if len(matches) > 1:
-            raise QBusinessError(message=ambiguous_name(level, name_option, name, matches, where, id_option))
+            raise QBusinessError(message=ambiguous_name(level, name_option, name, matches, f" {where}", id_option))
         if matches:
             found.names.add(name)
             chosen.add(str(matches[0][level.id_key]))
