@@ -83,9 +83,9 @@ options:
     choices: [PENDING_CREATION, CREATING, ACTIVE, DELETING, FAILED, UPDATING]
   include_latest_sync:
     description:
-      - Also read each data source's latest sync job into RV(qbusiness_latest_sync), in the shape of
+      - Also read each data source's latest sync job into C(qbusiness_latest_sync), in the shape of
         M(qbusiness.ops.qbusiness_sync_job_info)'s history elements (V(null) when it has never synced).
-      - Costs one to eight C(ListDataSourceSyncJobs) requests per data source (the recent windows: usually one to four).
+      - Costs one to eight C(ListDataSourceSyncJobs) requests per data source (the recent windows, usually one to four).
     type: bool
     default: false
   hostnames:
