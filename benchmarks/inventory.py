@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import shutil
 import tempfile
 import time
@@ -41,6 +42,8 @@ LATEST_SYNC_REQUESTS = 4
 APPROACHES = ("inventory", "inventory_latest")
 ANSIBLE_INVENTORY = ROOT / ".venv" / "bin" / "ansible-inventory"
 OUTPUT = HERE / "results" / "inventory.json"
+# One entry of the emulator's --log-requests output: "<Operation> <region> <status>[ fault=<kind>] <params JSON>".
+_LOG_ENTRY = re.compile(r"([A-Z][A-Za-z]+) [a-z]{2}(?:-[a-z]+)+-\d+ (\d{3})( fault=\w+)? \{")
 
 
 def scenario() -> dict[str, Any]:
@@ -60,6 +63,45 @@ def requests_needed(latest_sync: bool) -> dict[str, int]:
     if latest_sync:
         needed["ListDataSourceSyncJobs"] = HOSTS * LATEST_SYNC_REQUESTS
     return needed
+
+
+class LoggingEmulator(Emulator):
+    """An emulator that prints every request (--log-requests): its request log keeps only the newest 10,000 entries,
+    fewer than a listing with include_latest_sync sends, so the requests of a run are counted from its output."""
+
+    def __init__(self, workdir: Path, tag: str) -> None:
+        super().__init__(workdir, tag, extra_args=("--log-requests",))
+        self._mark = 0
+
+    def ctl(self, method: str, route: str, body: Any = None, timeout: float = 300) -> Any:
+        if (method, route) == ("DELETE", "requests"):  # what Runner.run sends before each run: count from here
+            self._mark = self.log_path.stat().st_size
+        return super().ctl(method, route, body, timeout)
+
+    def request_counts(self) -> dict[str, int]:
+        # The log line of a request may be written a moment after its answer: read until two reads agree.
+        counts = self._count()
+        for _attempt in range(20):
+            time.sleep(0.3)
+            again = self._count()
+            if again == counts:
+                break
+            counts = again
+        return counts
+
+    def _count(self) -> dict[str, int]:
+        with open(self.log_path, "rb") as log_file:
+            log_file.seek(self._mark)
+            text = log_file.read().decode(errors="replace")
+        counts: dict[str, int] = {"total": 0, "errors": 0}
+        # Searched in the whole text, not line by line: print() writes an entry and its newline separately, so
+        # the server's threads may put two entries on one line (each entry itself is one write).
+        for operation, status, fault in _LOG_ENTRY.findall(text):
+            counts["total"] += 1
+            counts[operation] = counts.get(operation, 0) + 1
+            if status != "200" or fault:
+                counts["errors"] += 1
+        return counts
 
 
 class InventoryRunner(Runner):
@@ -118,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     staged = bench.stage_collection()
     workdir = Path(tempfile.mkdtemp(prefix="qb-bench-inventory-"))
     (workdir / "ansible.cfg").write_text("[defaults]\n")
-    emulator = Emulator(workdir, "inventory").start()
+    emulator = LoggingEmulator(workdir, "inventory").start()
     try:
         t0 = time.perf_counter()
         emulator.ctl("POST", "scenario", scenario(), timeout=600)
