@@ -43,7 +43,7 @@ TEST_SCOPE ?= full
 MATRIX_TEST_SCOPE ?= matrix
 
 .PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python format format-check license-headers typecheck changelog-lint \
-	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report check test demo \
+	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report bench-inventory check test demo \
 	emulator clean system-deps
 
 help:
@@ -57,6 +57,7 @@ help:
 	@echo "make docs      - regenerate the plugin reference in docs/plugins/ from the plugins' documentation"
 	@echo "make bench     - the performance benchmark (not part of make test); writes docs/performance.md"
 	@echo "make bench-report - only the benchmark's sync report part (a few minutes); updates docs/performance.md"
+	@echo "make bench-inventory - only the benchmark's inventory part (2,500 hosts); updates docs/performance.md"
 	@echo "make system-deps  - install the system packages of bindep.txt's test profile that are missing (apt-get;"
 	@echo "                 make test and make check run it first)"
 
@@ -136,6 +137,10 @@ bench: stage
 # Only the benchmark's sync report part (50 data sources x 36,000 jobs, 25 ms latency): a few minutes.
 bench-report: stage
 	benchmarks/run --sync-report
+
+# Only the benchmark's inventory part (50 applications x 50 data sources, 25 ms latency): a couple of minutes.
+bench-inventory: stage
+	benchmarks/run --inventory
 
 # Execution environment: ansible-builder introspect and create, offline (tests/utils/check-ee).
 ee: stage

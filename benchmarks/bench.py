@@ -144,8 +144,9 @@ def wait_for_quiet(max_wait: float, emulator: Emulator | None = None, threshold_
 class Emulator:
     """One emulator process (python -m qbusiness_emulator --port 0 --port-file F) and its control API."""
 
-    def __init__(self, workdir: Path, tag: str, gc_tuned: bool = False) -> None:
+    def __init__(self, workdir: Path, tag: str, gc_tuned: bool = False, extra_args: tuple[str, ...] = ()) -> None:
         self.gc_tuned = gc_tuned
+        self.extra_args = extra_args  # more command-line options (inventory.py: --log-requests)
         self.port_file = workdir / f"emulator-{tag}.port"
         self.log_path = workdir / f"emulator-{tag}.log"
         self.proc: subprocess.Popen | None = None
@@ -156,7 +157,7 @@ class Emulator:
         with open(self.log_path, "wb") as out:
             self.proc = subprocess.Popen(
                 [str(VENV_PY)] + ([str(LIB / "emulator_gc_tuned.py")] if self.gc_tuned else ["-m", "qbusiness_emulator"])
-                + ["--host", "127.0.0.1", "--port", "0", "--port-file", str(self.port_file)],
+                + ["--host", "127.0.0.1", "--port", "0", "--port-file", str(self.port_file), *self.extra_args],
                 stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT), start_new_session=True,
             )
         for _ in range(300):  # 30 s at most

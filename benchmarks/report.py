@@ -323,6 +323,51 @@ def sync_report_section(data: dict[str, Any] | None) -> list[str]:
     return rows
 
 
+INVENTORY_LABELS = {
+    "inventory": "`ansible-inventory --list`",
+    "inventory_latest": "`ansible-inventory --list`, `include_latest_sync: true`",
+}
+
+
+def inventory_section(data: dict[str, Any] | None) -> list[str]:
+    """benchmarks/inventory.py's results (results/inventory.json)."""
+    title = "## The inventory plugin over 2,500 data sources (benchmarks/inventory.py)"
+    if not data:
+        return [title, "", "Not measured: `make bench-inventory` (`benchmarks/run --inventory`) writes `results/inventory.json`.", ""]
+    c, s = data["config"], data["summary"]
+    rows = [title, "",
+            f"`make bench-inventory` (`benchmarks/run --inventory`; the full run includes it), {data['machine']['date']}, N = {c['runs']}: one "
+            f"emulator seeded with **{c['applications']} applications × {c['data_sources_per_application']} data sources** "
+            f"({c['hosts']:,} hosts, one index each, one sync 10 minutes old each; seeded in {data['seed_seconds']:.1f} s), then every "
+            f"Q Business request delayed by **{c['latency_ms']} ms**. `qbusiness.ops.qbusiness` lists them in a fresh `ansible-inventory` "
+            "process. The run fails unless every data source is a host and the requests, per operation, are exactly those the listings "
+            "and reads need: ListApplications ceil(50/100), ListIndices one page per application, ListDataSources ceil(50/10) pages per "
+            "index, one GetDataSource per data source (the schedule is in no listing), and with `include_latest_sync` the windowed "
+            "latest-sync read (here 4 ListDataSourceSyncJobs per data source: the last day's window, then the 3 in-progress statuses). "
+            f"Emulator peak RSS {data['emulator_peak_rss_mib']:.0f} MiB.", "",
+            "| run | median | min | hosts | requests sent = needed | by operation | peak RSS (tree) | emulator CPU | "
+            "other processes' CPU (share of the machine) |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for approach, label in INVENTORY_LABELS.items():
+        a = s.get(approach)
+        if not a:
+            continue
+        operations = ", ".join(f"{op} {n:,}" for op, n in sorted(a["requests_by_operation"].items()) if op != "total")
+        rows.append(f"| {label} | {fmt_s(a['wall']['median'])} | {fmt_s(a['wall']['min'])} | {a['hosts']:,} | "
+                    f"{a['requests_by_operation']['total']:,} = {a['requests_needed']:,} | {operations} | {fmt_mib(a['maxrss_mib']['max'])} | "
+                    f"{fmt_s(a['emulator_cpu']['median'])} | {100 * a['other_load']['median']:.0f} % |")
+    latency = c["latency_ms"] / 1000
+    plain = s.get("inventory")
+    if plain:
+        total = plain["requests_by_operation"]["total"]
+        rows += ["", f"At {c['latency_ms']} ms a request, {total:,} requests one after another would wait {fmt_s(total * latency)}; the "
+                 f"plugin reads 8 at a time (`run_concurrently`: the indices' listings, then the data sources), about "
+                 f"{fmt_s(total * latency / 8)} of waiting; the rest is the emulator's and the client's CPU on a 2-CPU machine and "
+                 "ansible-inventory's own start-up and JSON output."]
+    rows.append("")
+    return rows
+
+
 def reading_section(sizes: dict[str, Any]) -> list[str]:
     """What the numbers say, computed from them."""
     rows = ["## Reading the results", ""]
@@ -453,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default=str(HERE / "results" / "profile.json"))
     parser.add_argument("--tuned", default=str(HERE / "results" / "latest-gc-tuned.json"), help="results of --emulator-gc tuned, if any")
     parser.add_argument("--sync-report", default=str(HERE / "results" / "sync-report.json"), help="results of sync_report.py, if any")
+    parser.add_argument("--inventory", default=str(HERE / "results" / "inventory.json"), help="results of inventory.py, if any")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--plot-name", default="performance.png", help="the plot's file name, beside the page")
     args = parser.parse_args(argv)
@@ -479,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     lines += tuned_section(json.loads(tuned_path.read_text()) if tuned_path.exists() else None, sizes)
     sync_report_path = Path(args.sync_report)
     lines += sync_report_section(json.loads(sync_report_path.read_text()) if sync_report_path.exists() else None)
+    inventory_path = Path(args.inventory)
+    lines += inventory_section(json.loads(inventory_path.read_text()) if inventory_path.exists() else None)
     lines += profile_section(profile)
     lines += METHOD.splitlines() + [""]
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

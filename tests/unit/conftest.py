@@ -6,7 +6,15 @@
 
 from __future__ import annotations
 
-import boto3
+import os
+
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+
+# ansible-core's collection loader, installed before anything imports ansible_collections (as ansible-test's pytest
+# plugin does): the inventory plugin's tests load it by name, with its documented options, as ansible-inventory does.
+_AnsibleCollectionFinder(paths=[os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))])._install()
+
+import boto3  # noqa: E402  pylint: disable=wrong-import-position
 import pytest
 from moto import mock_aws
 

@@ -175,17 +175,16 @@ class NameResolver:
         if named.name is None:
             return str(named.id), None
         level = named.level
-        items = self.listing(level, parents)
-        matches = [item for item in items if item.get("displayName") == named.name]
+        matches = self.matching(level, named.name, parents)
         if not matches:
-            raise QBusinessError(message=_no_match(named, items, parents))
+            raise QBusinessError(message=_no_match(named, self.listing(level, parents), parents))
         if len(matches) > 1:
-            ids = ", ".join(str(item.get(level.id_key)) for item in matches)
-            raise QBusinessError(
-                message=f"{level.name_option} {named.name!r}: {len(matches)} {level.plural}{_where(parents)} have that display name "
-                f"({ids}); display names need not be unique, so give {level.id_option} instead"
-            )
+            raise QBusinessError(message=ambiguous_name(level, level.name_option, named.name, matches, _where(parents), level.id_option))
         return str(matches[0][level.id_key]), named.name
+
+    def matching(self, level: Level, name: str, parents: Dict[str, str]) -> List[Dict[str, Any]]:
+        """The items of one level under ``parents`` whose display name is exactly ``name`` (every page, read once)."""
+        return [item for item in self.listing(level, parents) if item.get("displayName") == name]
 
     def index_ref(self, selection: IndexSelection) -> IndexRef:
         """The application and the index, resolved."""
@@ -225,6 +224,13 @@ class NameResolver:
         """One data source and its application and index, resolved."""
         index = self.index_ref(IndexSelection(selection.application, selection.index))
         return self.data_sources(index, [selection.data_source])[0]
+
+
+def ambiguous_name(level: Level, option: str, name: str, matches: List[Dict[str, Any]], where: str, id_option: str) -> str:
+    """The failure of a display name that several items have: their IDs, and the option to give instead."""
+    ids = ", ".join(str(item.get(level.id_key)) for item in matches)
+    return (f"{option} {name!r}: {len(matches)} {level.plural}{where} have that display name ({ids}); "
+            f"display names need not be unique, so give {id_option} instead")
 
 
 def _name_or_none(value: Any) -> Optional[str]:

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The inventory plugin through ansible-core's InventoryManager, against the emulator in-process: hosts, groups,
+compose, connection variables, the cache, and bad configuration failing before any request."""
+
+from __future__ import annotations
+
+import pytest
+from qbusiness_emulator import control
+
+from ansible import constants as C
+from ansible.errors import AnsibleError
+from ansible.inventory.manager import InventoryManager
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import inventory_loader
+
+APP = "a2a2a2a2-a2a2-4a2a-8a2a-a2a2a2a2a2a2"
+INDEX = "b2b2b2b2-b2b2-4b2b-8b2b-b2b2b2b2b2b2"
+WIKI = "c2c2c2c2-c2c2-4c2c-8c2c-c2c2c2c2c201"
+WIKI_TWIN = "c2c2c2c2-c2c2-4c2c-8c2c-c2c2c2c2c202"
+S3 = "c2c2c2c2-c2c2-4c2c-8c2c-c2c2c2c2c203"
+
+
+@pytest.fixture(name="seeded")
+def seeded_fixture(emulated_client, monkeypatch):
+    # As ANSIBLE_INVENTORY_UNPARSED_FAILED=true does (the constants are read once, at import).
+    monkeypatch.setattr(C, "INVENTORY_UNPARSED_IS_FAILED", True)
+    control.load_scenario({"region": "us-east-1", "applications": [{"name": "handbook", "application_id": APP, "indices": [
+        {"name": "main", "index_id": INDEX, "data_sources": [
+            {"name": "wiki", "data_source_id": WIKI, "type": "CONFLUENCEV2",
+             "history": [{"status": "FAILED", "start_time": "now-600"}]},
+            {"name": "wiki", "data_source_id": WIKI_TWIN, "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]},
+            {"name": "s3", "data_source_id": S3}]}]}]})
+    control.clear_requests()
+
+
+def load(tmp_path, body, name="test.qbusiness.yml"):
+    path = tmp_path / name
+    regions = "" if "regions:" in body else "regions: [us-east-1]\n"
+    path.write_text("plugin: qbusiness.ops.qbusiness\n" + regions + body, encoding="utf-8")
+    # A fresh plugin each time, as a new ansible-inventory process would have (the loader caches instances).
+    inventory_loader._plugin_instance_cache = {}  # pylint: disable=protected-access
+    return InventoryManager(loader=DataLoader(), sources=[str(path)])
+
+
+def test_hosts_groups_and_variables(seeded, tmp_path):
+    inventory = load(tmp_path, """include_latest_sync: true
+keyed_groups:
+  - key: qbusiness_latest_sync.status
+    prefix: qbusiness_sync
+    separator: _
+  - key: qbusiness_data_source_type
+    prefix: type
+compose:
+  ansible_connection: "'ssh' if qbusiness_data_source_name == 's3' else 'local'"
+  label: qbusiness_application_name ~ ':' ~ qbusiness_data_source_name
+""")
+    groups = inventory.get_groups_dict()
+    assert sorted(groups["qbusiness"]) == sorted([f"handbook/wiki_{WIKI}", f"handbook/wiki_{WIKI_TWIN}", "handbook/s3"])
+    assert groups["qbusiness_sync_FAILED"] == [f"handbook/wiki_{WIKI}"]
+    assert groups["qbusiness_sync_SUCCEEDED"] == [f"handbook/wiki_{WIKI_TWIN}"]
+    assert groups["type_CONFLUENCEV2"] == [f"handbook/wiki_{WIKI}"]
+    s3 = inventory.get_host("handbook/s3").get_vars()
+    assert s3["qbusiness_data_source_id"] == S3 and s3["qbusiness_latest_sync"] is None
+    assert s3["label"] == "handbook:s3"
+    # The connection variables unless composed otherwise.
+    assert s3["ansible_connection"] == "ssh"
+    wiki = inventory.get_host(f"handbook/wiki_{WIKI}").get_vars()
+    assert (wiki["ansible_connection"], wiki["ansible_python_interpreter"]) == ("local", "{{ ansible_playbook_python }}")
+    assert wiki["qbusiness_latest_sync"]["status"] == "FAILED"
+
+
+def test_hostnames_template(seeded, tmp_path):
+    inventory = load(tmp_path, 'hostnames: "{{ qbusiness_region }}-{{ qbusiness_data_source_id[-2:] }}"\n')
+    assert sorted(inventory.get_groups_dict()["qbusiness"]) == ["us-east-1-01", "us-east-1-02", "us-east-1-03"]
+
+
+def test_the_cache_answers_the_second_read(seeded, tmp_path):
+    cache = f"""cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: {tmp_path / 'cache'}
+"""
+    first = load(tmp_path, cache)
+    sent = len(control.requests())
+    assert sent == 1 + 1 + 1 + 3  # applications, indices, data sources, GetDataSource x 3
+    second = load(tmp_path, cache)
+    assert len(control.requests()) == sent
+    assert second.get_groups_dict()["qbusiness"] == first.get_groups_dict()["qbusiness"]
+    assert second.get_host("handbook/s3").get_vars()["ansible_connection"] == "local"
+    # Another selection in the same file is read again.
+    load(tmp_path, cache + "data_source_statuses: [ACTIVE]\n")
+    assert len(control.requests()) == 2 * sent
+
+
+@pytest.mark.parametrize("body, message", [
+    ("bogus: 1\n", "qbusiness.ops.qbusiness: unknown option: bogus"),
+    ("regions: [moon]\n", "qbusiness.ops.qbusiness: regions: 'moon' is not an AWS region name"),
+    ("application_ids: [nope]\n", "qbusiness.ops.qbusiness: application_ids must be a Q Business ID"),
+    ("application_names: [nope]\n", "qbusiness.ops.qbusiness: application_names: no application in region us-east-1"),
+    ("hostnames: '{{ qbusiness_index_name }}-{{ nope }}'\n", "qbusiness.ops.qbusiness: hostnames: "),
+])
+def test_bad_configuration_fails_naming_the_option(seeded, tmp_path, body, message, capsys):
+    with pytest.raises(AnsibleError, match="No inventory was parsed"):
+        load(tmp_path, body, name="bad.qbusiness.yml")
+    assert message in capsys.readouterr().err
+    if "no application" not in message and "hostnames" not in message:
+        assert control.requests() == []
