@@ -1,3 +1,6 @@
+# Copyright: qbusiness.ops contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """What the inventory plugin qbusiness.ops.qbusiness costs at the quota's scale; run it with benchmarks/run, not directly.
 
 One emulator process, seeded through its control API with 50 applications x 1 index x 50 data sources (2,500

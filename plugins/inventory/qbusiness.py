@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ notes:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
-  - amazon.aws.boto3
+  - qbusiness.ops.qbusiness.requirements_controller
   - amazon.aws.common.plugins
   - amazon.aws.region.plugins
   - amazon.aws.assume_role.plugins

@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Putting the data sources into the inventory: hosts, their variables, the ``qbusiness`` group, then ansible-core's
 constructed features (``compose``, ``groups``, ``keyed_groups``) over each host's variables."""

@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """The inventory's own options, checked before any request; each failure names its option."""
 

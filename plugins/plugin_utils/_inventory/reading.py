@@ -2,6 +2,7 @@
 
 # Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 """Reading the data sources the inventory selects, over the core: its listings (every page, with its retries),
 its name matching, GetDataSource and the windowed latest-sync read of qbusiness_data_source_info, run concurrently.

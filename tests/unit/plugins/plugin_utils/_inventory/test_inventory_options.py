@@ -1,5 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The inventory's own options: checked before any request, each failure naming its option."""
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 # -*- coding: utf-8 -*-
+
+# Copyright: qbusiness.ops contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Reading the inventory over the core, against the emulator in-process: what is selected, the host variables, and
 the requests it costs (every page of the listings it needs, one GetDataSource per data source kept, nothing more)."""
 
