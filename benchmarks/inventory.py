@@ -31,7 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import bench
-from bench import HERE, ROOT, BenchError, Emulator, Runner, log
+from bench import HERE
+from bench import ROOT
+from bench import BenchError
+from bench import Emulator
+from bench import Runner
+from bench import log
 
 APPLICATIONS = 50
 DATA_SOURCES_PER_APPLICATION = 50
@@ -51,8 +56,10 @@ _LOG_ENTRY = re.compile(r"([A-Z][A-Za-z]+) [a-z]{2}(?:-[a-z]+)+-\d+ (\d{3})( fau
 
 def scenario() -> dict[str, Any]:
     sources = [{"name": f"ds-{n:02d}", "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]} for n in range(DATA_SOURCES_PER_APPLICATION)]
-    return {"region": "us-east-1", "applications": [
-        {"name": f"bench-app-{a:02d}", "indices": [{"name": "main", "data_sources": sources}]} for a in range(APPLICATIONS)]}
+    return {
+        "region": "us-east-1",
+        "applications": [{"name": f"bench-app-{a:02d}", "indices": [{"name": "main", "data_sources": sources}]} for a in range(APPLICATIONS)],
+    }
 
 
 def requests_needed(latest_sync: bool) -> dict[str, int]:
@@ -117,7 +124,8 @@ class InventoryRunner(Runner):
         for approach in APPROACHES:
             (workdir / f"{approach}.qbusiness.yml").write_text(
                 "plugin: qbusiness.ops.qbusiness\nregions: [us-east-1]\n"
-                f"endpoint_url: {emulator.url}\ninclude_latest_sync: {'true' if approach == 'inventory_latest' else 'false'}\n")
+                f"endpoint_url: {emulator.url}\ninclude_latest_sync: {'true' if approach == 'inventory_latest' else 'false'}\n"
+            )
 
     def command(self, approach: str) -> list[str]:
         return [str(ANSIBLE_INVENTORY), "-i", str(self.workdir / f"{approach}.qbusiness.yml"), "--list"]
@@ -144,8 +152,13 @@ class InventoryRunner(Runner):
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=1, help="measured runs of each approach (default 1)")
-    parser.add_argument("--wait-quiet", type=float, default=30, metavar="SECONDS",
-                        help="before each run, wait up to this long for other processes to use < 0.25 CPU (default 30; 0: never)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="before each run, wait up to this long for other processes to use < 0.25 CPU (default 30; 0: never)",
+    )
     parser.add_argument("--busy-limit", type=float, default=0.25, metavar="SHARE", help="re-measure a short run disturbed beyond this share (default 0.25)")
     parser.add_argument("--retries", type=int, default=1, help="how many times at most (default 1)")
     parser.add_argument("--retry-below", type=float, default=15, metavar="SECONDS", help="only runs shorter than this are measured again (default 15)")
@@ -169,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         emulator.ctl("POST", "scenario", scenario(), timeout=600)
         seed_seconds = time.perf_counter() - t0
         faults = emulator.ctl("POST", "faults", {"latency_ms": LATENCY_MS})
-        log(f"{APPLICATIONS} applications x {DATA_SOURCES_PER_APPLICATION} data sources seeded in {seed_seconds:.1f} s; "
-            f"latency {faults['latency_ms']} ms per request; emulator at {emulator.url}")
+        log(
+            f"{APPLICATIONS} applications x {DATA_SOURCES_PER_APPLICATION} data sources seeded in {seed_seconds:.1f} s; "
+            f"latency {faults['latency_ms']} ms per request; emulator at {emulator.url}"
+        )
         runner = InventoryRunner(workdir, bench.base_env(workdir), emulator)
         runs: dict[str, list[dict[str, Any]]] = {a: [] for a in APPROACHES}
         quiet_waits = []
@@ -180,19 +195,33 @@ def main(argv: list[str] | None = None) -> int:
                     quiet_waits.append(bench.wait_for_quiet(args.wait_quiet, emulator))
                 result = bench.measure_with_retries(runner, approach, HOSTS, f"{approach}-{rep}", args, emulator)
                 runs[approach].append(result)
-                log(f"run {rep + 1}/{args.runs}  {approach:<16} {result['wall']:7.2f} s  emulator cpu {result['emulator_cpu']:6.2f} s  "
-                    f"requests {result['requests']}  peak RSS {result['maxrss_kib'] / 1024:6.1f} MiB  other CPU {result['other_cpu']:5.2f} s")
+                log(
+                    f"run {rep + 1}/{args.runs}  {approach:<16} {result['wall']:7.2f} s  emulator cpu {result['emulator_cpu']:6.2f} s  "
+                    f"requests {result['requests']}  peak RSS {result['maxrss_kib'] / 1024:6.1f} MiB  other CPU {result['other_cpu']:5.2f} s"
+                )
         results = {
             "machine": bench.machine_info(staged),
-            "config": {"applications": APPLICATIONS, "data_sources_per_application": DATA_SOURCES_PER_APPLICATION, "hosts": HOSTS,
-                       "latency_ms": LATENCY_MS, "runs": args.runs, "page_limits": PAGE_LIMITS},
+            "config": {
+                "applications": APPLICATIONS,
+                "data_sources_per_application": DATA_SOURCES_PER_APPLICATION,
+                "hosts": HOSTS,
+                "latency_ms": LATENCY_MS,
+                "runs": args.runs,
+                "page_limits": PAGE_LIMITS,
+            },
             "seed_seconds": round(seed_seconds, 3),
             "emulator_peak_rss_mib": round(emulator.peak_rss_kib() / 1024, 1),
             "quiet_waits": quiet_waits,
             "runs": runs,
-            "summary": {a: bench.summarize(r) | {"hosts": r[0].get("hosts"), "requests_needed": r[0].get("requests_needed"),
-                                                 "requests_by_operation": {op: n for op, n in r[0]["requests"].items() if op != "errors"}}
-                        for a, r in runs.items()},
+            "summary": {
+                a: bench.summarize(r)
+                | {
+                    "hosts": r[0].get("hosts"),
+                    "requests_needed": r[0].get("requests_needed"),
+                    "requests_by_operation": {op: n for op, n in r[0]["requests"].items() if op != "errors"},
+                }
+                for a, r in runs.items()
+            },
         }
     finally:
         emulator.stop()

@@ -35,8 +35,13 @@ SERIES = (
 )
 
 # One colour per series in every panel (the style strings carry no colour).
-COLORS = dict(zip([label for label, _, _ in SERIES],
-                  ["black", "black", "tab:blue", "tab:orange", "tab:orange", "tab:red", "tab:purple", "tab:brown", "tab:pink", "0.55"], strict=True))
+COLORS = dict(
+    zip(
+        [label for label, _, _ in SERIES],
+        ["black", "black", "tab:blue", "tab:orange", "tab:orange", "tab:red", "tab:purple", "tab:brown", "tab:pink", "0.55"],
+        strict=True,
+    )
+)
 
 
 def complete_sizes(results):
@@ -80,8 +85,7 @@ def main() -> int:
         return 0
     tuned_path = Path(args.tuned)
     tuned = complete_sizes(json.loads(tuned_path.read_text())) if tuned_path.exists() else []
-    panels = [(sizes, 0, "wall time (median; plays minus the empty play)"),
-              (sizes, 1, "wall time − emulator CPU during the run (median)")]
+    panels = [(sizes, 0, "wall time (median; plays minus the empty play)"), (sizes, 1, "wall time − emulator CPU during the run (median)")]
     if tuned:
         panels.append((tuned, 0, "wall time, emulator's garbage collector tuned"))
     fig, axes = plt.subplots(1, len(panels), figsize=(6.6 * len(panels), 6.4), sharey=True)
@@ -90,8 +94,11 @@ def main() -> int:
     axes[0].set_ylabel("seconds (log)")
     axes[0].legend(fontsize=7.5, loc="upper left")
     m = results["machine"]
-    fig.suptitle(f"qbusiness.ops: listing a data source's sync history against the local emulator ({m['nproc']} CPUs, Python {m['python']}, "
-                 f"ansible-core {m['ansible_core']}, botocore {m['botocore']})", fontsize=11)
+    fig.suptitle(
+        f"qbusiness.ops: listing a data source's sync history against the local emulator ({m['nproc']} CPUs, Python {m['python']}, "
+        f"ansible-core {m['ansible_core']}, botocore {m['botocore']})",
+        fontsize=11,
+    )
     fig.tight_layout()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.output, dpi=100)

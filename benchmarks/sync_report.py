@@ -33,7 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import bench
-from bench import ANSIBLE_PLAYBOOK, HERE, LIB, PLAYBOOKS, STATUS_CYCLE, VENV_PY, BenchError, Emulator, Runner, log
+from bench import ANSIBLE_PLAYBOOK
+from bench import HERE
+from bench import LIB
+from bench import PLAYBOOKS
+from bench import STATUS_CYCLE
+from bench import VENV_PY
+from bench import BenchError
+from bench import Emulator
+from bench import Runner
+from bench import log
 
 DATA_SOURCES = 50
 DAYS = 30
@@ -51,10 +60,12 @@ def scenario() -> dict[str, Any]:
     history = {"count": JOBS_PER_DATA_SOURCE, "status": STATUS_CYCLE, "interval_seconds": INTERVAL, "newest_start_time": f"now-{NEWEST_AGE}"}
     return {
         "region": "us-east-1",
-        "applications": [{
-            "name": "report-bench-assistant",
-            "indices": [{"name": "main", "data_sources": [{"name": f"report-ds-{i:02d}", "generate_history": history} for i in range(DATA_SOURCES)]}],
-        }],
+        "applications": [
+            {
+                "name": "report-bench-assistant",
+                "indices": [{"name": "main", "data_sources": [{"name": f"report-ds-{i:02d}", "generate_history": history} for i in range(DATA_SOURCES)]}],
+            }
+        ],
     }
 
 
@@ -82,15 +93,30 @@ class ReportRunner(Runner):
         self.seeded_at = seeded_at
         self.html_path = workdir / "report.html"
         self.window = (0.0, 0.0)  # the boto3 loop's [since, until], epoch seconds, set by each run
-        self.vars_file.write_text(json.dumps({
-            "qb_endpoint": emulator.url, "qb_application_id": ids["application_id"], "qb_index_id": ids["index_id"], "qb_since": SINCE,
-            "ansible_python_interpreter": str(VENV_PY),
-        }))
+        self.vars_file.write_text(
+            json.dumps(
+                {
+                    "qb_endpoint": emulator.url,
+                    "qb_application_id": ids["application_id"],
+                    "qb_index_id": ids["index_id"],
+                    "qb_since": SINCE,
+                    "ansible_python_interpreter": str(VENV_PY),
+                }
+            )
+        )
 
     def command(self, approach: str) -> list[str]:
         if approach == "boto3":
-            return [str(VENV_PY), str(LIB / "boto3_loop.py"), self.emulator.url, self.ids["application_id"], self.ids["index_id"],
-                    ",".join(self.ids["data_source_ids"]), iso(self.window[0]), iso(self.window[1])]
+            return [
+                str(VENV_PY),
+                str(LIB / "boto3_loop.py"),
+                self.emulator.url,
+                self.ids["application_id"],
+                self.ids["index_id"],
+                ",".join(self.ids["data_source_ids"]),
+                iso(self.window[0]),
+                iso(self.window[1]),
+            ]
         playbook = "empty" if approach == "empty" else "report"
         extra = ["-e", json.dumps({"qb_html_path": str(self.html_path)})] if approach == "report_html" else []
         return [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", "-c", "local", "-e", f"@{self.vars_file}", *extra, str(PLAYBOOKS / f"{playbook}.yml")]
@@ -133,8 +159,10 @@ class ReportRunner(Runner):
         if sum(counts) != expected_jobs:
             raise BenchError(f"{where}: read {sum(counts)} jobs, the window holds {expected_jobs} ({in_window} per data source)")
         if listings != pages:
-            raise BenchError(f"{where}: {listings} ListDataSourceSyncJobs pages, the windowed listings need {pages} "
-                             f"({DATA_SOURCES} x ceil({in_window}/{PAGE_SIZE})): {requests}")
+            raise BenchError(
+                f"{where}: {listings} ListDataSourceSyncJobs pages, the windowed listings need {pages} "
+                f"({DATA_SOURCES} x ceil({in_window}/{PAGE_SIZE})): {requests}"
+            )
         result["jobs"] = sum(counts)
         result["pages_needed"] = pages
 
@@ -144,15 +172,20 @@ def report_output(stdout: str, where: str) -> dict[str, Any]:
     for line in stdout.splitlines():
         line = line.strip()
         if line.startswith('"msg": "REPORT='):
-            return json.loads(json.loads(line.split(": ", 1)[1])[len("REPORT="):])
+            return json.loads(json.loads(line.split(": ", 1)[1])[len("REPORT=") :])
     raise BenchError(f"{where}: no REPORT= line in the play's output:\n{stdout[-2000:]}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--runs", type=int, default=1, help="measured runs of each approach (default 1: the boto3 loop alone takes ~2 minutes)")
-    parser.add_argument("--wait-quiet", type=float, default=30, metavar="SECONDS",
-                        help="before each run, wait up to this long for other processes to use < 0.25 CPU (default 30; 0: never)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="before each run, wait up to this long for other processes to use < 0.25 CPU (default 30; 0: never)",
+    )
     parser.add_argument("--busy-limit", type=float, default=0.25, metavar="SHARE", help="re-measure a short run disturbed beyond this share (default 0.25)")
     parser.add_argument("--retries", type=int, default=1, help="how many times at most (default 1)")
     parser.add_argument("--retry-below", type=float, default=15, metavar="SECONDS", help="only runs shorter than this are measured again (default 15)")
@@ -177,11 +210,16 @@ def main(argv: list[str] | None = None) -> int:
         app = emulator.ctl("POST", "scenario", scenario(), timeout=600)["applications"][0]
         seed_seconds = time.perf_counter() - t0
         index = app["indices"][0]
-        ids = {"application_id": app["application_id"], "index_id": index["index_id"],
-               "data_source_ids": [source["data_source_id"] for source in index["data_sources"]]}
+        ids = {
+            "application_id": app["application_id"],
+            "index_id": index["index_id"],
+            "data_source_ids": [source["data_source_id"] for source in index["data_sources"]],
+        }
         faults = emulator.ctl("POST", "faults", {"latency_ms": LATENCY_MS})
-        log(f"{DATA_SOURCES} x {JOBS_PER_DATA_SOURCE} jobs seeded in {seed_seconds:.1f} s; latency {faults['latency_ms']} ms per request; "
-            f"emulator at {emulator.url}")
+        log(
+            f"{DATA_SOURCES} x {JOBS_PER_DATA_SOURCE} jobs seeded in {seed_seconds:.1f} s; latency {faults['latency_ms']} ms per request; "
+            f"emulator at {emulator.url}"
+        )
         runner = ReportRunner(workdir, bench.base_env(workdir), emulator, ids, seeded_at)
         # One untimed run of the cheapest plays: byte-compiled caches and the page cache, as bench.py's warm-up.
         runner.run("empty", 0, "warmup-empty")
@@ -193,19 +231,32 @@ def main(argv: list[str] | None = None) -> int:
                     quiet_waits.append(bench.wait_for_quiet(args.wait_quiet, emulator))
                 result = bench.measure_with_retries(runner, approach, DATA_SOURCES * JOBS_PER_DATA_SOURCE, f"report-{approach}-{rep}", args, emulator)
                 runs[approach].append(result)
-                log(f"run {rep + 1}/{args.runs}  {approach:<11} {result['wall']:7.2f} s  emulator cpu {result['emulator_cpu']:6.2f} s  "
-                    f"requests {result['requests']}  peak RSS {result['maxrss_kib'] / 1024:6.1f} MiB  other CPU {result['other_cpu']:5.2f} s")
+                log(
+                    f"run {rep + 1}/{args.runs}  {approach:<11} {result['wall']:7.2f} s  emulator cpu {result['emulator_cpu']:6.2f} s  "
+                    f"requests {result['requests']}  peak RSS {result['maxrss_kib'] / 1024:6.1f} MiB  other CPU {result['other_cpu']:5.2f} s"
+                )
         results = {
             "machine": bench.machine_info(staged),
-            "config": {"data_sources": DATA_SOURCES, "jobs_per_data_source": JOBS_PER_DATA_SOURCE, "days": DAYS, "since": SINCE,
-                       "interval_seconds": INTERVAL, "newest_age_seconds": NEWEST_AGE, "latency_ms": LATENCY_MS, "runs": args.runs,
-                       "status_cycle_newest_first": STATUS_CYCLE, "page_size": PAGE_SIZE},
+            "config": {
+                "data_sources": DATA_SOURCES,
+                "jobs_per_data_source": JOBS_PER_DATA_SOURCE,
+                "days": DAYS,
+                "since": SINCE,
+                "interval_seconds": INTERVAL,
+                "newest_age_seconds": NEWEST_AGE,
+                "latency_ms": LATENCY_MS,
+                "runs": args.runs,
+                "status_cycle_newest_first": STATUS_CYCLE,
+                "page_size": PAGE_SIZE,
+            },
             "seed_seconds": round(seed_seconds, 3),
             "emulator_peak_rss_mib": round(emulator.peak_rss_kib() / 1024, 1),
             "quiet_waits": quiet_waits,
             "runs": runs,
-            "summary": {a: bench.summarize(r) | {"jobs": r[0].get("jobs"), "pages_needed": r[0].get("pages_needed"),
-                                                 "html_bytes": r[0].get("html_bytes")} for a, r in runs.items()},
+            "summary": {
+                a: bench.summarize(r) | {"jobs": r[0].get("jobs"), "pages_needed": r[0].get("pages_needed"), "html_bytes": r[0].get("html_bytes")}
+                for a, r in runs.items()
+            },
         }
     finally:
         emulator.stop()

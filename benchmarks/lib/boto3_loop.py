@@ -36,14 +36,18 @@ def main() -> int:
             count += len(page["history"])
             pages += 1
     t_loop = time.perf_counter()
-    print(json.dumps({
-        "count": count,
-        "pages": pages,
-        "t_import": T_IMPORT - T0,
-        "t_client": t_client - T_IMPORT,
-        "t_loop": t_loop - t_client,
-        "t_total": t_loop - T0,
-    }))
+    print(
+        json.dumps(
+            {
+                "count": count,
+                "pages": pages,
+                "t_import": T_IMPORT - T0,
+                "t_client": t_client - T_IMPORT,
+                "t_loop": t_loop - t_client,
+                "t_total": t_loop - T0,
+            }
+        )
+    )
     return 0
 
 

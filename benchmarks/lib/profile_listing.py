@@ -138,8 +138,20 @@ def split_by_category(stats: pstats.Stats) -> dict[str, float]:
 
 
 def seed(size: int, in_process: bool, workdir: Path, gc_tuned: bool = False):
-    doc = {"region": "us-east-1", "applications": [{"name": "profile-assistant", "indices": [{"name": "main", "data_sources": [
-        {"name": "profile-ds", "generate_history": {"count": size, "status": bench.STATUS_CYCLE, "interval_seconds": 3600}}]}]}]}
+    doc = {
+        "region": "us-east-1",
+        "applications": [
+            {
+                "name": "profile-assistant",
+                "indices": [
+                    {
+                        "name": "main",
+                        "data_sources": [{"name": "profile-ds", "generate_history": {"count": size, "status": bench.STATUS_CYCLE, "interval_seconds": 3600}}],
+                    }
+                ],
+            }
+        ],
+    }
     if in_process:
         import moto
         import qbusiness_emulator  # noqa: F401  (registers the backend with moto)
@@ -164,15 +176,24 @@ def print_split(split: dict[str, float], title: str) -> None:
     print(f"  {'total':66} {total:8.2f} s")
 
 
-def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id: str, index_id: str, data_source_id: str,
-                         workdir: Path) -> dict[str, Any]:
+def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id: str, index_id: str, data_source_id: str, workdir: Path) -> dict[str, Any]:
     """The whole module process, as Ansible runs it minus AnsiballZ: python qbusiness_sync_job_info.py ARGS.json
     (ansible-core's documented way to run a module directly), once plain and once under cProfile."""
     module = Path(args.collections) / "ansible_collections" / "qbusiness" / "ops" / "plugins" / "modules" / "qbusiness_sync_job_info.py"
     args_file = workdir / "module-args.json"
-    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {
-        "endpoint_url": emulator.url, "region": "us-east-1", "application_id": application_id, "index_id": index_id,
-        "data_source_id": data_source_id}}))
+    args_file.write_text(
+        json.dumps(
+            {
+                "ANSIBLE_MODULE_ARGS": {
+                    "endpoint_url": emulator.url,
+                    "region": "us-east-1",
+                    "application_id": application_id,
+                    "index_id": index_id,
+                    "data_source_id": data_source_id,
+                }
+            }
+        )
+    )
     env = dict(os.environ, PYTHONPATH=args.collections)
     out: dict[str, Any] = {}
     for name, prefix in (("plain", []), ("profiled", ["-m", "cProfile", "-o", str(workdir / "module.prof")])):
@@ -181,29 +202,58 @@ def profile_whole_module(args: argparse.Namespace, emulator: Any, application_id
         emu0 = emulator.cpu_seconds()
         t0 = time.perf_counter()
         with open(workdir / f"module-{name}.out", "wb") as stdout:
-            done = subprocess.run(bench.launcher(rusage_file) + [str(bench.VENV_PY)] + prefix + [str(module), str(args_file)],
-                                  stdout=stdout, stderr=subprocess.PIPE, env=env, timeout=bench.RUN_TIMEOUT, check=False)
+            done = subprocess.run(
+                bench.launcher(rusage_file) + [str(bench.VENV_PY)] + prefix + [str(module), str(args_file)],
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env=env,
+                timeout=bench.RUN_TIMEOUT,
+                check=False,
+            )
         wall = time.perf_counter() - t0
         if done.returncode != 0:
             raise bench.BenchError(f"the module failed: {done.stderr.decode(errors='replace')[-2000:]}")
         answer = json.loads((workdir / f"module-{name}.out").read_text())
         assert len(answer["history"]) == args.jobs
         usage = bench.read_rusage(rusage_file)[0]
-        out[name] = {"wall": wall, "emulator_cpu": emulator.cpu_seconds() - emu0, "maxrss_mib": usage["maxrss_kib"] / 1024,
-                     "cpu": usage["utime"] + usage["stime"], "result_json_mib": (workdir / f"module-{name}.out").stat().st_size / 2**20}
+        out[name] = {
+            "wall": wall,
+            "emulator_cpu": emulator.cpu_seconds() - emu0,
+            "maxrss_mib": usage["maxrss_kib"] / 1024,
+            "cpu": usage["utime"] + usage["stime"],
+            "result_json_mib": (workdir / f"module-{name}.out").stat().st_size / 2**20,
+        }
     print("\nthe whole module process (python qbusiness_sync_job_info.py ARGS.json, no AnsiballZ, no controller):")
     for name, row in out.items():
-        print(f"  {name:9} wall {row['wall']:7.2f} s  its CPU {row['cpu']:6.2f} s  emulator CPU {row['emulator_cpu']:6.2f} s  "
-              f"peak RSS {row['maxrss_mib']:6.1f} MiB  result {row['result_json_mib']:.1f} MiB of JSON")
+        print(
+            f"  {name:9} wall {row['wall']:7.2f} s  its CPU {row['cpu']:6.2f} s  emulator CPU {row['emulator_cpu']:6.2f} s  "
+            f"peak RSS {row['maxrss_mib']:6.1f} MiB  result {row['result_json_mib']:.1f} MiB of JSON"
+        )
     stats = pstats.Stats(str(workdir / "module.prof"))
-    wanted = ("main", "list_sync_jobs_and_token", "paginate", "qbusiness_client", "normalize_job", "newest_first", "exit_json", "remove_values",
-              "_return_formatted", "__init__", "dumps")
+    wanted = (
+        "main",
+        "list_sync_jobs_and_token",
+        "paginate",
+        "qbusiness_client",
+        "normalize_job",
+        "newest_first",
+        "exit_json",
+        "remove_values",
+        "_return_formatted",
+        "__init__",
+        "dumps",
+    )
     print("  where its time goes (cumulative, profiled):")
     rows = []
     for func, (_cc, nc, _tt, ct, _callers) in stats.stats.items():
         filename, dummy, name = func
-        if name in wanted and ("qbusiness/ops" in filename or "ansible/module_utils/basic.py" in filename or "common/parameters.py" in filename
-                               or (name == "dumps" and "json/__init__" in filename) or (name == "__init__" and "amazon/aws/plugins/module_utils/modules.py" in filename)):
+        if name in wanted and (
+            "qbusiness/ops" in filename
+            or "ansible/module_utils/basic.py" in filename
+            or "common/parameters.py" in filename
+            or (name == "dumps" and "json/__init__" in filename)
+            or (name == "__init__" and "amazon/aws/plugins/module_utils/modules.py" in filename)
+        ):
             rows.append((ct, nc, f"{Path(filename).name}:{func[1]}({name})"))
     imports = sum(ct for func, (cc, nc, tt, ct, callers) in stats.stats.items() if func[2] == "<module>" and "qbusiness_sync_job_info" in func[0])
     main_ct = next((ct for func, (cc, nc, tt, ct, callers) in stats.stats.items() if func[2] == "main" and "qbusiness_sync_job_info" in func[0]), 0.0)
@@ -223,13 +273,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=10000, help="history size (default 10000)")
     parser.add_argument("--top", type=int, default=25, help="how many functions to list (default 25)")
     parser.add_argument("--in-process", action="store_true", help="run the emulator in this thread (moto.mock_aws) so it shows in the profile")
-    parser.add_argument("--collections", default=str(bench.STAGE),
-                        help="ANSIBLE_COLLECTIONS_PATH holding qbusiness.ops and amazon.aws (default: the benchmark's staged copy, "
-                             "re-staged from the working tree; /work/main/.build/collections after `make stage` works too)")
-    parser.add_argument("--emulator-gc", choices=("stock", "tuned"), default="stock",
-                        help="tuned: the emulator process with a higher garbage-collector threshold (lib/emulator_gc_tuned.py)")
-    parser.add_argument("--no-whole-module", dest="whole_module", action="store_false",
-                        help="skip the second part: the whole module process run directly, plain and under cProfile")
+    parser.add_argument(
+        "--collections",
+        default=str(bench.STAGE),
+        help="ANSIBLE_COLLECTIONS_PATH holding qbusiness.ops and amazon.aws (default: the benchmark's staged copy, "
+        "re-staged from the working tree; /work/main/.build/collections after `make stage` works too)",
+    )
+    parser.add_argument(
+        "--emulator-gc",
+        choices=("stock", "tuned"),
+        default="stock",
+        help="tuned: the emulator process with a higher garbage-collector threshold (lib/emulator_gc_tuned.py)",
+    )
+    parser.add_argument(
+        "--no-whole-module",
+        dest="whole_module",
+        action="store_false",
+        help="skip the second part: the whole module process run directly, plain and under cProfile",
+    )
     parser.add_argument("--output", default=str(HERE.parent / "results" / "profile.json"), help="where to write the numbers (JSON)")
     args = parser.parse_args(argv)
 
@@ -243,9 +304,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import boto3
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+
     from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs import client as sync_client
     from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs import jobs as sync_jobs
-    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef, DataSourceService
+    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
+    from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
 
     workdir = Path(tempfile.mkdtemp(prefix="qb-profile-"))
     emulator, mock, loaded = seed(args.jobs, args.in_process, workdir, args.emulator_gc == "tuned")
@@ -277,20 +340,29 @@ def main(argv: list[str] | None = None) -> int:
             encoded = json.dumps({"changed": False, "history": history, "latest": history[0] if history else None})
             t4 = time.perf_counter()
             assert len(history) == args.jobs, (len(history), args.jobs)
-            return {"list_sync_jobs": t1 - t0, "newest_first": t2 - t1, "normalize_job": t3 - t2, "json_dumps_result": t4 - t3,
-                    "result_json_mib": len(encoded) / 2**20}
+            return {
+                "list_sync_jobs": t1 - t0,
+                "newest_first": t2 - t1,
+                "normalize_job": t3 - t2,
+                "json_dumps_result": t4 - t3,
+                "result_json_mib": len(encoded) / 2**20,
+            }
 
         def bare_paginator() -> float:
             t0 = time.perf_counter()
             count = 0
-            for page in raw_client.get_paginator("list_data_source_sync_jobs").paginate(applicationId=application_id, indexId=index_id,
-                                                                                        dataSourceId=data_source_id):
+            for page in raw_client.get_paginator("list_data_source_sync_jobs").paginate(
+                applicationId=application_id, indexId=index_id, dataSourceId=data_source_id
+            ):
                 count += len(page["history"])
             assert count == args.jobs
             return time.perf_counter() - t0
 
-        print(f"history: {args.jobs} jobs, {-(-args.jobs // 10)} pages of 10; emulator "
-              + ("in this thread (moto.mock_aws)" if args.in_process else f"process at {emulator.url}"), flush=True)
+        print(
+            f"history: {args.jobs} jobs, {-(-args.jobs // 10)} pages of 10; emulator "
+            + ("in this thread (moto.mock_aws)" if args.in_process else f"process at {emulator.url}"),
+            flush=True,
+        )
         raw_client.list_data_source_sync_jobs(applicationId=application_id, indexId=index_id, dataSourceId=data_source_id)  # warm: loaders, pool
 
         rows = {}
@@ -302,8 +374,13 @@ def main(argv: list[str] | None = None) -> int:
             wall = time.perf_counter() - t0
             cpu1, emu1, busy1 = resource.getrusage(resource.RUSAGE_SELF), emulator_cpu(), bench.machine_busy_seconds()
             own = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-            rows[name] = {"wall": wall, "this_process_cpu": own, "emulator_cpu": emu1 - emu0,
-                          "other_cpu": max(0.0, (busy1 - busy0) - own - (emu1 - emu0)), "detail": detail if isinstance(detail, dict) else None}
+            rows[name] = {
+                "wall": wall,
+                "this_process_cpu": own,
+                "emulator_cpu": emu1 - emu0,
+                "other_cpu": max(0.0, (busy1 - busy0) - own - (emu1 - emu0)),
+                "detail": detail if isinstance(detail, dict) else None,
+            }
         print("\nwithout the profiler (seconds):")
         print(f"  {'':48} {'wall':>8} {'our CPU':>8} {'emulator CPU':>13} {'other processes':>16}")
         for name, row in rows.items():
@@ -324,8 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = pstats.Stats(profiler)
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).strip_dirs().sort_stats("cumulative").print_stats(args.top)
-        print(f"\nunder cProfile: wall {profiled_wall:.2f} s (profiling slows this process down; the emulator's CPU meanwhile: "
-              f"{profiled_emulator_cpu:.2f} s)")
+        print(f"\nunder cProfile: wall {profiled_wall:.2f} s (profiling slows this process down; the emulator's CPU meanwhile: {profiled_emulator_cpu:.2f} s)")
         print(f"\ntop {args.top} functions by cumulative time:")
         print("\n".join(line for line in text.getvalue().splitlines() if line.strip() and not line.startswith("   Random listing")))
 
@@ -342,11 +418,19 @@ def main(argv: list[str] | None = None) -> int:
         if not args.in_process and args.whole_module:
             whole = profile_whole_module(args, emulator, application_id, index_id, data_source_id, workdir)
 
-        result = {"jobs": args.jobs, "in_process": args.in_process, "emulator_gc": args.emulator_gc,
-                  "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "unprofiled": rows, "whole_module": whole,
-                  "profiled": {"wall": profiled_wall, "emulator_cpu": profiled_emulator_cpu, "self_time_by_category": split},
-                  "ours_top": [{"function": f"{Path(f[0]).name}:{f[1]}({f[2]})", "self": stats.stats[f][2], "cumulative": stats.stats[f][3],
-                                "calls": stats.stats[f][1]} for tt, f in ours[:12]]}
+        result = {
+            "jobs": args.jobs,
+            "in_process": args.in_process,
+            "emulator_gc": args.emulator_gc,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "unprofiled": rows,
+            "whole_module": whole,
+            "profiled": {"wall": profiled_wall, "emulator_cpu": profiled_emulator_cpu, "self_time_by_category": split},
+            "ours_top": [
+                {"function": f"{Path(f[0]).name}:{f[1]}({f[2]})", "self": stats.stats[f][2], "cumulative": stats.stats[f][3], "calls": stats.stats[f][1]}
+                for tt, f in ours[:12]
+            ],
+        }
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(result, indent=1) + "\n")
         print(f"\nnumbers written to {args.output}")

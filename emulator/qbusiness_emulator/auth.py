@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
 from . import responses
 from .exceptions import ServiceError
@@ -49,8 +51,7 @@ class IncompleteSignatureException(ServiceError):
 
 def _scope_problem(credential: str, where: str) -> str | None:
     if not _SCOPE.fullmatch(credential):
-        return (f"{where} should be scoped as <access key>/<yyyymmdd>/<region>/<service>/aws4_request, "
-                f"not '{credential}'.")
+        return f"{where} should be scoped as <access key>/<yyyymmdd>/<region>/<service>/aws4_request, not '{credential}'."
     return None
 
 
@@ -91,8 +92,9 @@ def _service_of(credential: str) -> str:
 
 def _presigned_to_header(environ: dict[str, Any], pairs: list[tuple[str, str]], query: dict[str, str]) -> None:
     """Serve a presigned qbusiness URL as the same request signed in headers (what moto can route)."""
-    environ["HTTP_AUTHORIZATION"] = (f"{ALGORITHM} Credential={query['X-Amz-Credential']}, "
-                                     f"SignedHeaders={query['X-Amz-SignedHeaders']}, Signature={query['X-Amz-Signature']}")
+    environ["HTTP_AUTHORIZATION"] = (
+        f"{ALGORITHM} Credential={query['X-Amz-Credential']}, SignedHeaders={query['X-Amz-SignedHeaders']}, Signature={query['X-Amz-Signature']}"
+    )
     environ["HTTP_X_AMZ_DATE"] = query["X-Amz-Date"]
     if query.get("X-Amz-Security-Token"):
         environ["HTTP_X_AMZ_SECURITY_TOKEN"] = query["X-Amz-Security-Token"]

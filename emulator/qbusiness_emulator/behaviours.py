@@ -16,11 +16,15 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 from .clock import IN_PROGRESS
 from .exceptions import ControlError
-from .validation import SpecFields, check_keys, flag, spec_field
+from .validation import SpecFields
+from .validation import check_keys
+from .validation import flag
+from .validation import spec_field
 
 TIME_FILTER_FIELDS = ("start_time", "end_time")
 TIME_FILTER_BOUNDS = ("inclusive", "exclusive")

@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 SYNC_STATUSES = ("FAILED", "SUCCEEDED", "SYNCING", "INCOMPLETE", "STOPPING", "ABORTED", "SYNCING_INDEXING")
@@ -51,8 +53,7 @@ STOP_TRANSITIONS = (Transition("STOPPING", "ABORTED", "stopping_seconds"),)
 CREATING_TRANSITIONS = (Transition("CREATING", "ACTIVE", "creating_seconds"),)
 
 
-def advance(transitions: Sequence[Transition], entered_ms: int, at_ms: int, durations: Mapping[str, float],
-            outcome: str = "SUCCEEDED") -> tuple[str, int]:
+def advance(transitions: Sequence[Transition], entered_ms: int, at_ms: int, durations: Mapping[str, float], outcome: str = "SUCCEEDED") -> tuple[str, int]:
     """The status at ``at_ms`` of a job that entered the first source status at ``entered_ms``, and when it entered it.
 
     ``durations`` maps each transition's ``duration`` name to seconds (``math.inf``: the phase never ends).

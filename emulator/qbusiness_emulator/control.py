@@ -19,12 +19,22 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from .behaviours import BEHAVIOURS
 from .clock import now_ms
-from .exceptions import ConflictException, ControlConflict, ControlError, ControlNotFound, ResourceNotFoundException
-from .faults import FAULTS, FaultConfig
+from .exceptions import ConflictException
+from .exceptions import ControlConflict
+from .exceptions import ControlError
+from .exceptions import ControlNotFound
+from .exceptions import ResourceNotFoundException
+from .faults import FAULTS
+from .faults import FaultConfig
 from .jobs import NextSync
-from .models import STATE_LOCK, DataSource, ServiceState, qbusiness_backends
+from .models import STATE_LOCK
+from .models import DataSource
+from .models import ServiceState
+from .models import qbusiness_backends
 from .requestlog import REQUEST_LOG
-from .scenarios import DataSourceStatus, build_scenario, check_scenario
+from .scenarios import DataSourceStatus
+from .scenarios import build_scenario
+from .scenarios import check_scenario
 from .validation import takes_spec
 
 __all__ = [
@@ -109,9 +119,16 @@ def load_scenario_file(path: str | Path, region: str | None = None, account_id: 
     return load_scenario(doc, region=region, account_id=account_id)
 
 
-def seed_history(application_id: str, index_id: str, data_source_id: str, jobs: list[dict[str, Any]] | None = None,
-                 generate: dict[str, Any] | None = None, replace: bool = False, region: str = "us-east-1",
-                 account_id: str | None = None) -> list[str]:
+def seed_history(
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    jobs: list[dict[str, Any]] | None = None,
+    generate: dict[str, Any] | None = None,
+    replace: bool = False,
+    region: str = "us-east-1",
+    account_id: str | None = None,
+) -> list[str]:
     """Add seeded jobs to a data source: ``jobs`` (job specs) and/or ``generate`` (generate_history keys).
 
     ``replace=True`` first removes every existing job of the data source (including a running one).
@@ -124,9 +141,16 @@ def seed_history(application_id: str, index_id: str, data_source_id: str, jobs: 
         return state.seed_jobs(_data_source(state, application_id, index_id, data_source_id), jobs, generate, replace)
 
 
-def seed_documents(application_id: str, index_id: str, data_source_id: str, documents: list[dict[str, Any]] | None = None,
-                   generate: dict[str, Any] | None = None, replace: bool = False, region: str = "us-east-1",
-                   account_id: str | None = None) -> list[str]:
+def seed_documents(
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    documents: list[dict[str, Any]] | None = None,
+    generate: dict[str, Any] | None = None,
+    replace: bool = False,
+    region: str = "us-east-1",
+    account_id: str | None = None,
+) -> list[str]:
     """Add documents to a data source, as ListDocuments lists them: ``documents`` (document specs) and/or
     ``generate`` (generate_documents keys).
 
@@ -142,8 +166,9 @@ def seed_documents(application_id: str, index_id: str, data_source_id: str, docu
 
 
 @takes_spec(NextSync, before=DATA_SOURCE_ARGS, after=SCOPE_ARGS)
-def set_next_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1", account_id: str | None = None,
-                  **spec: Any) -> dict[str, Any]:
+def set_next_sync(
+    application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1", account_id: str | None = None, **spec: Any
+) -> dict[str, Any]:
     """Choose how the next StartDataSourceSyncJob of this data source runs (one Start only; then defaults).
 
     The keyword arguments between the ids and ``region`` are the :class:`~qbusiness_emulator.jobs.NextSync`
@@ -156,9 +181,16 @@ def set_next_sync(application_id: str, index_id: str, data_source_id: str, regio
     return next_sync.to_spec()
 
 
-def set_data_source_status(application_id: str, index_id: str, data_source_id: str, status: str, error: dict[str, Any] | None = None,
-                           creating_seconds: float | None = None, region: str = "us-east-1",
-                           account_id: str | None = None) -> dict[str, Any]:
+def set_data_source_status(
+    application_id: str,
+    index_id: str,
+    data_source_id: str,
+    status: str,
+    error: dict[str, Any] | None = None,
+    creating_seconds: float | None = None,
+    region: str = "us-east-1",
+    account_id: str | None = None,
+) -> dict[str, Any]:
     """Set a data source's status from now on, as GetDataSource and ListDataSources answer it.
 
     ``status`` is one of the model's DataSourceStatus values. ``error`` ({error_code, error_message}) only with
@@ -168,16 +200,14 @@ def set_data_source_status(application_id: str, index_id: str, data_source_id: s
     StartDataSourceSyncJob and DeleteDataSource behave as for an ACTIVE one. Returns the stored choice
     ``{"status", "error" {error_code, error_message} or null, "creating_seconds" or null}``.
     """
-    chosen = DataSourceStatus.from_spec({"status": status, "error": error, "creating_seconds": creating_seconds},
-                                        "data-source-status")
+    chosen = DataSourceStatus.from_spec({"status": status, "error": error, "creating_seconds": creating_seconds}, "data-source-status")
     with STATE_LOCK:
         state = _state(region, account_id)
         _data_source(state, application_id, index_id, data_source_id).set_status(chosen, now_ms())
     return chosen.to_spec()
 
 
-def start_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1",
-               account_id: str | None = None) -> dict[str, Any]:
+def start_sync(application_id: str, index_id: str, data_source_id: str, region: str = "us-east-1", account_id: str | None = None) -> dict[str, Any]:
     """Start a sync as a schedule or another tool would, through the same path as StartDataSourceSyncJob.
 
     Not logged as an API request. A sync already in progress is a ControlError with status 409 (under the

@@ -18,14 +18,23 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from .clock import DOCUMENT_STATUSES, FAILED_DOCUMENT_STATUSES, parse_spec_time, to_epoch_seconds
+from .clock import DOCUMENT_STATUSES
+from .clock import FAILED_DOCUMENT_STATUSES
+from .clock import parse_spec_time
+from .clock import to_epoch_seconds
 from .exceptions import ControlError
 from .history import Window
-from .jobs import DEFAULT_DOCUMENT_ERRORS, NextSync, parse_document_errors, parse_error, parse_failed_statuses
+from .jobs import DEFAULT_DOCUMENT_ERRORS
+from .jobs import NextSync
+from .jobs import parse_document_errors
+from .jobs import parse_error
+from .jobs import parse_failed_statuses
 from .validation import check_keys
 
 DOCUMENT_SPEC_KEYS = ("document_id", "status", "error", "created_at", "updated_at")
@@ -52,8 +61,12 @@ class Document:
 
     def wire(self) -> dict[str, Any]:
         """The DocumentDetails wire structure."""
-        out: dict[str, Any] = {"documentId": self.document_id, "status": self.status,
-                               "createdAt": to_epoch_seconds(self.created_ms), "updatedAt": to_epoch_seconds(self.updated_ms)}
+        out: dict[str, Any] = {
+            "documentId": self.document_id,
+            "status": self.status,
+            "createdAt": to_epoch_seconds(self.created_ms),
+            "updatedAt": to_epoch_seconds(self.updated_ms),
+        }
         if self.error is not None:
             out["error"] = dict(self.error)
         return out
@@ -81,8 +94,7 @@ def spread(total: int, picked: int) -> list[int]:
 
 def check_document_id(value: Any, where: str) -> str:
     """A documentId as the model allows it: 1..1825 characters, no control or unassigned characters (\\P{C}*)."""
-    if (not isinstance(value, str) or not 1 <= len(value) <= DOCUMENT_ID_MAX
-            or any(unicodedata.category(ch).startswith("C") for ch in value)):
+    if not isinstance(value, str) or not 1 <= len(value) <= DOCUMENT_ID_MAX or any(unicodedata.category(ch).startswith("C") for ch in value):
         raise ControlError(f"{where}: 'document_id' must be a string of 1..{DOCUMENT_ID_MAX} characters without control characters")
     return value
 
@@ -121,8 +133,7 @@ def _count(value: Any, key: str, where: str, required: bool = False) -> int:
     return value
 
 
-def document_drafts(documents: Any, generate: Any, at_ms: int, where: str = "documents",
-                    generate_where: str = "generate") -> list[DocumentDraft]:
+def document_drafts(documents: Any, generate: Any, at_ms: int, where: str = "documents", generate_where: str = "generate") -> list[DocumentDraft]:
     """Check a list of document specs and/or a generate spec; the drafts, ``documents`` first.
 
     Document spec: document_id (optional), status (required: a DocumentStatus), error ({error_code,
@@ -249,8 +260,9 @@ class DocumentSet:
             document_id = draft.document_id
             while document_id is None or (draft.document_id is None and document_id in fixed):
                 document_id = self.new_id()  # a made-up id never takes one the drafts fix further on
-            self.by_id[document_id] = Document(document_id, draft.status, draft.created_ms, draft.updated_ms, next_seq(),
-                                               None if draft.error is None else dict(draft.error))
+            self.by_id[document_id] = Document(
+                document_id, draft.status, draft.created_ms, draft.updated_ms, next_seq(), None if draft.error is None else dict(draft.error)
+            )
             ids.append(document_id)
         self.version += 1
         return ids
@@ -305,8 +317,8 @@ def document_window(docs: list[Document], max_seq: int) -> Window[Document]:
 
     def window(cap: int, offset: int, size: int) -> tuple[list[Document], int]:
         if max_seq <= cap:
-            return docs[offset:offset + size], len(docs)
+            return docs[offset : offset + size], len(docs)
         visible = [d for d in docs if d.seq <= cap]
-        return visible[offset:offset + size], len(visible)
+        return visible[offset : offset + size], len(visible)
 
     return window

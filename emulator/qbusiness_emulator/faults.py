@@ -13,12 +13,20 @@ import math
 import random
 import threading
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from .exceptions import AccessDeniedException, ControlError, GatewayError, InternalServerException, ServiceError, ThrottlingException
+from .exceptions import AccessDeniedException
+from .exceptions import ControlError
+from .exceptions import GatewayError
+from .exceptions import InternalServerException
+from .exceptions import ServiceError
+from .exceptions import ThrottlingException
 from .history import HISTORY_ORDERS
 from .operations import OPERATIONS
-from .validation import SpecFields, flag, spec_field
+from .validation import SpecFields
+from .validation import flag
+from .validation import spec_field
 
 SERVER_ERROR_STATUSES = (500, 502, 503, 504)
 

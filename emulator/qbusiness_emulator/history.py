@@ -18,8 +18,12 @@ import binascii
 import bisect
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
 from .behaviours import BEHAVIOURS
 from .clock import now_ms
@@ -35,8 +39,7 @@ Window = Callable[[int, int, int], tuple[list[T], int]]
 
 HISTORY_ORDERS = ("newest_first", "oldest_first", "shuffled")
 # Page-size ceilings from the service model; the default page size is the ceiling.
-PAGE_LIMITS = {"ListApplications": 100, "ListIndices": 100, "ListDataSources": 10, "ListDataSourceSyncJobs": 10,
-               "ListDocuments": 100}
+PAGE_LIMITS = {"ListApplications": 100, "ListIndices": 100, "ListDataSources": 10, "ListDataSourceSyncJobs": 10, "ListDocuments": 100}
 _TOKEN_PREFIX = "qbe1."
 
 
@@ -52,8 +55,7 @@ def page_size(operation: str, query: dict[str, str], checks: FieldChecks) -> int
         checks.fail("maxResults", f"Value '{raw}' at 'maxResults' could not be parsed as an integer", "CANNOT_PARSE")
         return limit
     if not 1 <= value <= limit:
-        checks.fail("maxResults", f"Value '{value}' at 'maxResults' failed to satisfy constraint: "
-                    f"Member must have value between 1 and {limit}")
+        checks.fail("maxResults", f"Value '{value}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and {limit}")
     return value
 
 
@@ -74,7 +76,7 @@ def _decode_token(token: str, digest: str, request_digest: str) -> tuple[int, in
     bad = _token_error("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Invalid pagination token")
     if not token.startswith(_TOKEN_PREFIX):
         raise bad
-    body = token[len(_TOKEN_PREFIX):]
+    body = token[len(_TOKEN_PREFIX) :]
     try:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
@@ -94,8 +96,9 @@ def _decode_token(token: str, digest: str, request_digest: str) -> tuple[int, in
     return data["o"], data["c"]
 
 
-def paginate(window: Window[T], size: int, token: str | None, scope: Sequence[Any], last_seq: int,
-             repeat_token: bool = False, params: Mapping[str, str] | None = None) -> tuple[list[T], str | None]:
+def paginate(
+    window: Window[T], size: int, token: str | None, scope: Sequence[Any], last_seq: int, repeat_token: bool = False, params: Mapping[str, str] | None = None
+) -> tuple[list[T], str | None]:
     """One page of a listing and its nextToken (None after the last page).
 
     ``scope`` names the request (operation, resource ids, filters): a token minted for another scope is
@@ -122,7 +125,7 @@ def snapshot(items: list[T], seq_of: Callable[[T], int]) -> Window[T]:
 
     def window(cap: int, offset: int, size: int) -> tuple[list[T], int]:
         visible = [item for item in items if seq_of(item) <= cap]
-        return visible[offset:offset + size], len(visible)
+        return visible[offset : offset + size], len(visible)
 
     return window
 
@@ -165,7 +168,7 @@ class HistoryOrder:
 
     def late(self, cap: int) -> list[SyncJob]:
         """The jobs created after ``cap`` (usually none: only those added since a listing's first page)."""
-        return self.by_seq[bisect.bisect_right(self.seqs, cap):]
+        return self.by_seq[bisect.bisect_right(self.seqs, cap) :]
 
     def window(self, start: int | None, end: int | None) -> Window[SyncJob]:
         """The jobs within the bounds as a paginator window, without evaluating or copying the others."""

@@ -18,10 +18,13 @@ import json
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes
+from urllib.parse import urlsplit
 
 import h2.config
 import h2.connection
@@ -140,8 +143,7 @@ class Http2Connection:
                 stream = self._streams.pop(event.stream_id, None)
                 if stream is not None:
                     STATS.count(streams=1)
-                    threading.Thread(target=self._respond, args=(stream,), name=f"qbusiness-emulator-h2-{event.stream_id}",
-                                     daemon=True).start()
+                    threading.Thread(target=self._respond, args=(stream,), name=f"qbusiness-emulator-h2-{event.stream_id}", daemon=True).start()
             elif isinstance(event, h2.events.StreamReset):
                 self._streams.pop(event.stream_id, None)
                 with self._lock:

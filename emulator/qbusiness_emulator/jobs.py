@@ -9,20 +9,22 @@ import math
 import random
 import re
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
-from .clock import (
-    FAILED_DOCUMENT_STATUSES,
-    IN_PROGRESS,
-    OUTCOMES,
-    STOP_TRANSITIONS,
-    SYNC_STATUSES,
-    SYNC_TRANSITIONS,
-    advance,
-    to_epoch_seconds,
-)
+from .clock import FAILED_DOCUMENT_STATUSES
+from .clock import IN_PROGRESS
+from .clock import OUTCOMES
+from .clock import STOP_TRANSITIONS
+from .clock import SYNC_STATUSES
+from .clock import SYNC_TRANSITIONS
+from .clock import advance
+from .clock import to_epoch_seconds
 from .exceptions import ControlError
-from .validation import SpecFields, flag, seconds, spec_field
+from .validation import SpecFields
+from .validation import flag
+from .validation import seconds
+from .validation import spec_field
 
 ERROR_CODES = ("InternalError", "InvalidRequest", "ResourceInactive", "ResourceNotFound")
 METRIC_NAMES = {
@@ -53,8 +55,7 @@ def plausible_metrics(seed: str, status: str) -> dict[str, int]:
     """Deterministic, plausible metrics for a job of the given final status (seeded by its execution id)."""
     rng = random.Random(seed)
     if status == "FAILED":
-        return {"documents_added": 0, "documents_deleted": 0, "documents_failed": 0, "documents_modified": 0,
-                "documents_scanned": rng.randint(0, 40)}
+        return {"documents_added": 0, "documents_deleted": 0, "documents_failed": 0, "documents_modified": 0, "documents_scanned": rng.randint(0, 40)}
     scanned = rng.randint(200, 2000)
     metrics = {
         "documents_added": rng.randint(0, scanned // 20),
@@ -131,8 +132,7 @@ def parse_failed_statuses(value: Any, key: str, where: str) -> tuple[str, ...] |
         return None
     statuses = [value] if isinstance(value, str) else value
     if not isinstance(statuses, list) or not statuses or any(s not in FAILED_DOCUMENT_STATUSES for s in statuses):
-        raise ControlError(f"{where}: '{key}' must be one of {list(FAILED_DOCUMENT_STATUSES)} or a non-empty list of them, "
-                           f"not {value!r}")
+        raise ControlError(f"{where}: '{key}' must be one of {list(FAILED_DOCUMENT_STATUSES)} or a non-empty list of them, not {value!r}")
     return tuple(statuses)
 
 
@@ -195,8 +195,7 @@ class NextSync(SpecFields):
     # What the job leaves in the data source's documents when it ends (documents.py): the failed ones' errors
     # and statuses, each cycled; None: DEFAULT_DOCUMENT_ERRORS and FAILED / DOCUMENT_FAILED_TO_INDEX alternately.
     document_errors: tuple[dict[str, str], ...] | None = spec_field(None, parse_document_errors, show=errors_as_spec)
-    document_failed_status: tuple[str, ...] | None = spec_field(None, parse_failed_statuses,
-                                                                show=lambda value: None if value is None else list(value))
+    document_failed_status: tuple[str, ...] | None = spec_field(None, parse_failed_statuses, show=lambda value: None if value is None else list(value))
 
     @classmethod
     def from_spec(cls, spec: Any, where: str | None = None) -> NextSync:
@@ -242,8 +241,7 @@ class SyncJob:
         elapsed = max(0, at_ms - self.start_ms)
         if run.never_ends:
             scanned = int(elapsed / 1000.0 * NEVER_ENDS_SCAN_RATE)
-            return {"documents_added": scanned // 10, "documents_deleted": 0, "documents_failed": 0,
-                    "documents_modified": 0, "documents_scanned": scanned}
+            return {"documents_added": scanned // 10, "documents_deleted": 0, "documents_failed": 0, "documents_modified": 0, "documents_scanned": scanned}
         final = self.metrics or dict.fromkeys(METRIC_NAMES, 0)
         syncing_ms = int(round(run.syncing_seconds * 1000))
         if elapsed < syncing_ms:

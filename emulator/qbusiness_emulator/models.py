@@ -12,18 +12,33 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import BackendDict
+from moto.core.base_backend import BaseBackend
 
-from .clock import CREATING_TRANSITIONS, IN_PROGRESS, OUTCOMES, advance, now_ms
-from .documents import Document, DocumentSet, default_id_prefix, document_drafts, merged_order
-from .exceptions import ControlConflict, ControlError, ResourceNotFoundException
+from .clock import CREATING_TRANSITIONS
+from .clock import IN_PROGRESS
+from .clock import OUTCOMES
+from .clock import advance
+from .clock import now_ms
+from .documents import Document
+from .documents import DocumentSet
+from .documents import default_id_prefix
+from .documents import document_drafts
+from .documents import merged_order
+from .exceptions import ControlConflict
+from .exceptions import ControlError
+from .exceptions import ResourceNotFoundException
 from .history import HistoryOrder
-from .jobs import NextSync, SyncJob
+from .jobs import NextSync
+from .jobs import SyncJob
 from .operations import OPERATIONS
-from .scenarios import DataSourceStatus, expand_generate, job_from_spec
+from .scenarios import DataSourceStatus
+from .scenarios import expand_generate
+from .scenarios import job_from_spec
 from .validation import new_id
 
 # Serialises every access to any ServiceState: API requests and control calls alike.
@@ -145,8 +160,7 @@ class Index:
     description: str | None = None
     type: str | None = None
     data_sources: dict[str, DataSource] = field(default_factory=dict)
-    _documents: tuple[tuple[tuple[str, int], ...], list[Document], int] = field(default=((), [], 0), init=False, repr=False,
-                                                                               compare=False)
+    _documents: tuple[tuple[tuple[str, int], ...], list[Document], int] = field(default=((), [], 0), init=False, repr=False, compare=False)
 
     def documents_order(self, sources: list[DataSource]) -> tuple[list[Document], int]:
         """The documents of ``sources`` (all of the index, or one) in listing order and their highest seq.
@@ -201,8 +215,7 @@ class ServiceState:
         self.last_seq = 0  # the newest creation sequence number: pagination snapshots are taken by it
         self._client_tokens: dict[tuple[str, ...], dict[str, Any]] = {}
 
-    def call(self, operation: str, path: dict[str, str], query: dict[str, str], body: dict[str, Any],
-             options: dict[str, Any] | None = None) -> dict[str, Any]:
+    def call(self, operation: str, path: dict[str, str], query: dict[str, str], body: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run one API operation by name on wire-level inputs; a wire-level answer, or a ServiceError raised."""
         return OPERATIONS[operation].handler(self, path, query, body, options or {})
 
@@ -246,8 +259,9 @@ class ServiceState:
             raise ResourceNotFoundException(f"Data source {data_source_id} not found in index {index_id}", data_source_id, "DataSource")
         return ds
 
-    def add_application(self, name: str, application_id: str | None = None, description: str | None = None,
-                        role_arn: str | None = None, identity_type: str | None = None) -> Application:
+    def add_application(
+        self, name: str, application_id: str | None = None, description: str | None = None, role_arn: str | None = None, identity_type: str | None = None
+    ) -> Application:
         """Create an application (fixed id optional)."""
         app_id = application_id or new_id()
         if app_id in self.applications:
@@ -256,29 +270,48 @@ class ServiceState:
         self.applications[app_id] = app
         return app
 
-    def add_index(self, application_id: str, name: str, index_id: str | None = None, description: str | None = None,
-                  index_type: str | None = None) -> Index:
+    def add_index(self, application_id: str, name: str, index_id: str | None = None, description: str | None = None, index_type: str | None = None) -> Index:
         """Create an index (fixed id optional)."""
         app = self.application(application_id)
         idx_id = index_id or new_id()
         if idx_id in app.indices:
             raise ControlConflict(f"index_id '{idx_id}' already exists (call reset() first)")
-        idx = Index(idx_id, application_id, name, self.arn(f"application/{application_id}/index/{idx_id}"), now_ms(), self.next_seq(),
-                    description, index_type)
+        idx = Index(idx_id, application_id, name, self.arn(f"application/{application_id}/index/{idx_id}"), now_ms(), self.next_seq(), description, index_type)
         app.indices[idx_id] = idx
         return idx
 
-    def add_data_source(self, application_id: str, index_id: str, name: str, data_source_id: str | None = None, ds_type: str = "S3",
-                        configuration: dict[str, Any] | None = None, description: str | None = None, role_arn: str | None = None,
-                        sync_schedule: str | None = None) -> DataSource:
+    def add_data_source(
+        self,
+        application_id: str,
+        index_id: str,
+        name: str,
+        data_source_id: str | None = None,
+        ds_type: str = "S3",
+        configuration: dict[str, Any] | None = None,
+        description: str | None = None,
+        role_arn: str | None = None,
+        sync_schedule: str | None = None,
+    ) -> DataSource:
         """Create a data source (fixed id optional)."""
         idx = self.index(application_id, index_id)
         ds_id = data_source_id or new_id()
         if ds_id in idx.data_sources:
             raise ControlConflict(f"data_source_id '{ds_id}' already exists (call reset() first)")
         arn = self.arn(f"application/{application_id}/index/{index_id}/data-source/{ds_id}")
-        ds = DataSource(ds_id, application_id, index_id, name, ds_type, arn, now_ms(), self.next_seq(),
-                        configuration if configuration is not None else {"type": ds_type}, description, role_arn, sync_schedule)
+        ds = DataSource(
+            ds_id,
+            application_id,
+            index_id,
+            name,
+            ds_type,
+            arn,
+            now_ms(),
+            self.next_seq(),
+            configuration if configuration is not None else {"type": ds_type},
+            description,
+            role_arn,
+            sync_schedule,
+        )
         idx.data_sources[ds_id] = ds
         return ds
 

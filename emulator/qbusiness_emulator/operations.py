@@ -12,18 +12,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 from .behaviours import BEHAVIOURS
-from .clock import SYNC_STATUSES, now_ms, parse_time, to_epoch_seconds
+from .clock import SYNC_STATUSES
+from .clock import now_ms
+from .clock import parse_time
+from .clock import to_epoch_seconds
 from .documents import document_window
 from .exceptions import ConflictException
-from .history import page_size, paginate, snapshot
-from .jobs import NextSync, SyncJob, plausible_metrics
-from .validation import ID_PATTERN, ID_RE, FieldChecks, new_id
+from .history import page_size
+from .history import paginate
+from .history import snapshot
+from .jobs import NextSync
+from .jobs import SyncJob
+from .jobs import plausible_metrics
+from .validation import ID_PATTERN
+from .validation import ID_RE
+from .validation import FieldChecks
+from .validation import new_id
 
 if TYPE_CHECKING:
-    from .models import Application, ServiceState
+    from .models import Application
+    from .models import ServiceState
 
 PathParams = dict[str, str]
 Query = dict[str, str]
@@ -70,16 +82,20 @@ def create_application(state: ServiceState, path: PathParams, query: Query, body
     checks.raise_if_any()
 
     def create() -> dict[str, Any]:
-        app = state.add_application(body["displayName"], description=body.get("description"), role_arn=body.get("roleArn"),
-                                    identity_type=identity)
+        app = state.add_application(body["displayName"], description=body.get("description"), role_arn=body.get("roleArn"), identity_type=identity)
         return {"applicationId": app.application_id, "applicationArn": app.arn}
+
     return state.idempotent(("app",), body, create)
 
 
 def _application_wire(app: Application, full: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"displayName": app.display_name, "applicationId": app.application_id,
-                           "createdAt": to_epoch_seconds(app.created_ms), "updatedAt": to_epoch_seconds(app.created_ms),
-                           "status": "ACTIVE"}
+    out: dict[str, Any] = {
+        "displayName": app.display_name,
+        "applicationId": app.application_id,
+        "createdAt": to_epoch_seconds(app.created_ms),
+        "updatedAt": to_epoch_seconds(app.created_ms),
+        "status": "ACTIVE",
+    }
     if app.identity_type:
         out["identityType"] = app.identity_type
     if full:
@@ -110,8 +126,9 @@ def list_applications(state: ServiceState, path: PathParams, query: Query, body:
     checks = FieldChecks()
     size = page_size("ListApplications", query, checks)
     checks.raise_if_any()
-    page, token = paginate(snapshot(list(state.applications.values()), lambda a: a.seq), size, query.get("nextToken"),
-                           ["ListApplications"], state.last_seq, params=query)
+    page, token = paginate(
+        snapshot(list(state.applications.values()), lambda a: a.seq), size, query.get("nextToken"), ["ListApplications"], state.last_seq, params=query
+    )
     return _with_token({"applications": [_application_wire(a, full=False) for a in page]}, token)
 
 
@@ -129,6 +146,7 @@ def create_index(state: ServiceState, path: PathParams, query: Query, body: Body
     def create() -> dict[str, Any]:
         idx = state.add_index(path["applicationId"], body["displayName"], description=body.get("description"), index_type=index_type)
         return {"indexId": idx.index_id, "indexArn": idx.arn}
+
     return state.idempotent(("index", path["applicationId"]), body, create)
 
 
@@ -138,9 +156,14 @@ def get_index(state: ServiceState, path: PathParams, query: Query, body: Body, o
     FieldChecks.of_path(path).raise_if_any()
     idx = state.index(path["applicationId"], path["indexId"])
     out: dict[str, Any] = {
-        "applicationId": idx.application_id, "indexId": idx.index_id, "displayName": idx.display_name, "indexArn": idx.arn,
-        "status": "ACTIVE", "type": idx.type or DEFAULT_INDEX_TYPE,
-        "createdAt": to_epoch_seconds(idx.created_ms), "updatedAt": to_epoch_seconds(idx.created_ms),
+        "applicationId": idx.application_id,
+        "indexId": idx.index_id,
+        "displayName": idx.display_name,
+        "indexArn": idx.arn,
+        "status": "ACTIVE",
+        "type": idx.type or DEFAULT_INDEX_TYPE,
+        "createdAt": to_epoch_seconds(idx.created_ms),
+        "updatedAt": to_epoch_seconds(idx.created_ms),
     }
     if idx.description is not None:
         out["description"] = idx.description
@@ -154,10 +177,24 @@ def list_indices(state: ServiceState, path: PathParams, query: Query, body: Body
     size = page_size("ListIndices", query, checks)
     checks.raise_if_any()
     app = state.application(path["applicationId"])
-    page, token = paginate(snapshot(list(app.indices.values()), lambda i: i.seq), size, query.get("nextToken"),
-                           ["ListIndices", app.application_id], state.last_seq, params=query)
-    return _with_token({"indices": [{"displayName": i.display_name, "indexId": i.index_id, "createdAt": to_epoch_seconds(i.created_ms),
-                                     "updatedAt": to_epoch_seconds(i.created_ms), "status": "ACTIVE"} for i in page]}, token)
+    page, token = paginate(
+        snapshot(list(app.indices.values()), lambda i: i.seq), size, query.get("nextToken"), ["ListIndices", app.application_id], state.last_seq, params=query
+    )
+    return _with_token(
+        {
+            "indices": [
+                {
+                    "displayName": i.display_name,
+                    "indexId": i.index_id,
+                    "createdAt": to_epoch_seconds(i.created_ms),
+                    "updatedAt": to_epoch_seconds(i.created_ms),
+                    "status": "ACTIVE",
+                }
+                for i in page
+            ]
+        },
+        token,
+    )
 
 
 @operation("CreateDataSource", "POST", _DS)
@@ -178,10 +215,18 @@ def create_data_source(state: ServiceState, path: PathParams, query: Query, body
     ds_type = ds_type if isinstance(ds_type, str) and ds_type else "CUSTOM"
 
     def create() -> dict[str, Any]:
-        ds = state.add_data_source(path["applicationId"], path["indexId"], body["displayName"], ds_type=ds_type,
-                                   configuration=configuration, description=body.get("description"), role_arn=body.get("roleArn"),
-                                   sync_schedule=body.get("syncSchedule"))
+        ds = state.add_data_source(
+            path["applicationId"],
+            path["indexId"],
+            body["displayName"],
+            ds_type=ds_type,
+            configuration=configuration,
+            description=body.get("description"),
+            role_arn=body.get("roleArn"),
+            sync_schedule=body.get("syncSchedule"),
+        )
         return {"dataSourceId": ds.data_source_id, "dataSourceArn": ds.arn}
+
     return state.idempotent(("ds", path["applicationId"], path["indexId"]), body, create)
 
 
@@ -192,9 +237,16 @@ def get_data_source(state: ServiceState, path: PathParams, query: Query, body: B
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
     shown = ds.status_at(now_ms())
     out: dict[str, Any] = {
-        "applicationId": ds.application_id, "indexId": ds.index_id, "dataSourceId": ds.data_source_id, "dataSourceArn": ds.arn,
-        "displayName": ds.display_name, "type": ds.type, "configuration": ds.configuration,
-        "createdAt": to_epoch_seconds(ds.created_ms), "updatedAt": to_epoch_seconds(shown.updated_ms), "status": shown.status,
+        "applicationId": ds.application_id,
+        "indexId": ds.index_id,
+        "dataSourceId": ds.data_source_id,
+        "dataSourceArn": ds.arn,
+        "displayName": ds.display_name,
+        "type": ds.type,
+        "configuration": ds.configuration,
+        "createdAt": to_epoch_seconds(ds.created_ms),
+        "updatedAt": to_epoch_seconds(shown.updated_ms),
+        "status": shown.status,
     }
     for key, value in (("description", ds.description), ("roleArn", ds.role_arn), ("syncSchedule", ds.sync_schedule)):
         if value is not None:
@@ -211,13 +263,32 @@ def list_data_sources(state: ServiceState, path: PathParams, query: Query, body:
     size = page_size("ListDataSources", query, checks)
     checks.raise_if_any()
     idx = state.index(path["applicationId"], path["indexId"])
-    page, token = paginate(snapshot(list(idx.data_sources.values()), lambda d: d.seq), size, query.get("nextToken"),
-                           ["ListDataSources", idx.application_id, idx.index_id], state.last_seq,
-                           params=query)
+    page, token = paginate(
+        snapshot(list(idx.data_sources.values()), lambda d: d.seq),
+        size,
+        query.get("nextToken"),
+        ["ListDataSources", idx.application_id, idx.index_id],
+        state.last_seq,
+        params=query,
+    )
     at = now_ms()
-    return _with_token({"dataSources": [{"displayName": d.display_name, "dataSourceId": d.data_source_id, "type": d.type,
-                                         "createdAt": to_epoch_seconds(d.created_ms), "updatedAt": to_epoch_seconds(shown.updated_ms),
-                                         "status": shown.status} for d in page for shown in (d.status_at(at),)]}, token)
+    return _with_token(
+        {
+            "dataSources": [
+                {
+                    "displayName": d.display_name,
+                    "dataSourceId": d.data_source_id,
+                    "type": d.type,
+                    "createdAt": to_epoch_seconds(d.created_ms),
+                    "updatedAt": to_epoch_seconds(shown.updated_ms),
+                    "status": shown.status,
+                }
+                for d in page
+                for shown in (d.status_at(at),)
+            ]
+        },
+        token,
+    )
 
 
 @operation("DeleteDataSource", "DELETE", _DS + "/{dataSourceId}")
@@ -246,14 +317,22 @@ def start_data_source_sync_job(state: ServiceState, path: PathParams, query: Que
     if running and behaviours.start_while_running == "ok":
         return {"executionId": running[-1].execution_id}
     if running:
-        raise ConflictException(f"Data source {ds.data_source_id} already has a sync job in progress "
-                                f"(execution {running[-1].execution_id})", ds.data_source_id, "DataSource")
+        raise ConflictException(
+            f"Data source {ds.data_source_id} already has a sync job in progress (execution {running[-1].execution_id})", ds.data_source_id, "DataSource"
+        )
     run = ds.next_sync or NextSync()
     ds.next_sync = None
     execution_id = new_id()
     metrics = dict(run.metrics) if run.metrics is not None else plausible_metrics(execution_id, run.outcome)
-    job = SyncJob(execution_id=execution_id, start_ms=at, seq=state.next_seq(), next_sync=run, metrics=metrics,
-                  stopping_seconds=run.stopping_seconds, listed_from_ms=at + int(round(behaviours.listing_delay_seconds * 1000)))
+    job = SyncJob(
+        execution_id=execution_id,
+        start_ms=at,
+        seq=state.next_seq(),
+        next_sync=run,
+        metrics=metrics,
+        stopping_seconds=run.stopping_seconds,
+        listed_from_ms=at + int(round(behaviours.listing_delay_seconds * 1000)),
+    )
     ds.jobs.append(job)
     ds.unsettled.append(job)  # its end changes the documents (DataSource.settle_documents)
     ds.touch_history()
@@ -301,8 +380,10 @@ def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Que
                 checks.fail(name, f"Value '{raw}' at '{name}' could not be parsed as a timestamp", "CANNOT_PARSE")
     status_filter = query.get("syncStatus")
     if status_filter is not None and status_filter not in SYNC_STATUSES:
-        checks.fail("statusFilter", f"Value '{status_filter}' at 'statusFilter' failed to satisfy constraint: "
-                    f"Member must satisfy enum value set: [{', '.join(SYNC_STATUSES)}]")
+        checks.fail(
+            "statusFilter",
+            f"Value '{status_filter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(SYNC_STATUSES)}]",
+        )
     checks.raise_if_any()
     ds = state.data_source(path["applicationId"], path["indexId"], path["dataSourceId"])
     at = now_ms()
@@ -320,9 +401,14 @@ def list_data_source_sync_jobs(state: ServiceState, path: PathParams, query: Que
         return _with_token({"history": [job.wire(job.state_at(at)) for job in page]}, token)
     # The status (or, by behaviour, the end time or whether it runs) is read at request time: every candidate is evaluated.
     jobs, lo, hi = ordered.span(*behaviours.bounds(start, end)) if behaviours.bisectable else ordered.span(None, None)
-    selected = [(job, job_state) for job in jobs[lo:hi] if job.listed_from_ms <= at for job_state in (job.state_at(at),)
-                if (status_filter is None or job_state.status == status_filter)
-                and behaviours.time_matches(start, end, job_state.status, job.start_ms, job_state.end_ms)]
+    selected = [
+        (job, job_state)
+        for job in jobs[lo:hi]
+        if job.listed_from_ms <= at
+        for job_state in (job.state_at(at),)
+        if (status_filter is None or job_state.status == status_filter)
+        and behaviours.time_matches(start, end, job_state.status, job.start_ms, job_state.end_ms)
+    ]
     picked, token = paginate(snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq, repeat, query)
     return _with_token({"history": [job.wire(job_state) for job, job_state in picked]}, token)
 
@@ -347,12 +433,17 @@ def list_documents(state: ServiceState, path: PathParams, query: Query, body: Bo
     ds_ids = _query_list(query, options, "dataSourceIds")
     if ds_ids is not None:
         if len(ds_ids) > 1:
-            checks.fail("dataSourceIds", f"Value '[{', '.join(ds_ids)}]' at 'dataSourceIds' failed to satisfy constraint: "
-                        "Member must have length less than or equal to 1")
+            checks.fail(
+                "dataSourceIds",
+                f"Value '[{', '.join(ds_ids)}]' at 'dataSourceIds' failed to satisfy constraint: Member must have length less than or equal to 1",
+            )
         for value in ds_ids:
             if not ID_RE.fullmatch(value):
-                checks.fail("dataSourceIds", f"Value '{value}' at 'dataSourceIds' failed to satisfy constraint: "
-                            f"Member must satisfy constraint: [Member must satisfy regular expression pattern: {ID_PATTERN}]")
+                checks.fail(
+                    "dataSourceIds",
+                    f"Value '{value}' at 'dataSourceIds' failed to satisfy constraint: "
+                    f"Member must satisfy constraint: [Member must satisfy regular expression pattern: {ID_PATTERN}]",
+                )
     checks.raise_if_any()
     idx = state.index(path["applicationId"], path["indexId"])
     # An unknown data source has no documents (AWS does not document the answer).
@@ -361,6 +452,7 @@ def list_documents(state: ServiceState, path: PathParams, query: Query, body: Bo
     for ds in sources:
         ds.settle_documents(at, state.next_seq)
     docs, max_seq = idx.documents_order(sources)
-    page, token = paginate(document_window(docs, max_seq), size, query.get("nextToken"),
-                           ["ListDocuments", idx.application_id, idx.index_id, ds_ids], state.last_seq, params=query)
+    page, token = paginate(
+        document_window(docs, max_seq), size, query.get("nextToken"), ["ListDocuments", idx.application_id, idx.index_id, ds_ids], state.last_seq, params=query
+    )
     return _with_token({"documentDetailList": [doc.wire() for doc in page]}, token)

@@ -15,8 +15,7 @@ MAX_LOGGED_REQUESTS = 10_000
 Listener = Callable[[dict[str, Any]], None]
 
 
-def new_entry(operation: str | None, region: str, account_id: str, method: str, path: str, params: dict[str, Any],
-              user_agent: str) -> dict[str, Any]:
+def new_entry(operation: str | None, region: str, account_id: str, method: str, path: str, params: dict[str, Any], user_agent: str) -> dict[str, Any]:
     """A log entry for a request just arrived; status_code and fault are filled in once it is answered."""
     return {
         "operation": operation or "Unknown",

@@ -18,25 +18,29 @@ import socket
 import time
 import uuid
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 from botocore.exceptions import ConnectionClosedError
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from . import host_regex
-from .exceptions import InternalServerException, ServiceError, UnknownOperationException, ValidationException
+from .exceptions import InternalServerException
+from .exceptions import ServiceError
+from .exceptions import UnknownOperationException
+from .exceptions import ValidationException
 from .faults import FAULTS
-from .models import STATE_LOCK, qbusiness_backends
+from .models import STATE_LOCK
+from .models import qbusiness_backends
 from .operations import OPERATIONS
-from .requestlog import REQUEST_LOG, new_entry
+from .requestlog import REQUEST_LOG
+from .requestlog import new_entry
 
 # A segment may be empty and no trailing slash is taken: GET /applications/ is GetApplication with an empty
 # applicationId (a ValidationException, as the model's pattern says), never ListApplications.
 _SEGMENT = "(?P<{}>[^/]*)"
-ROUTES = [
-    (op.method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), op.path) + "$"), op.name)
-    for op in OPERATIONS.values()
-]
+ROUTES = [(op.method, re.compile("^" + re.sub(r"\{(\w+)\}", lambda m: _SEGMENT.format(m.group(1)), op.path) + "$"), op.name) for op in OPERATIONS.values()]
 _HOST_REGION = re.compile("^" + host_regex(region="([a-z0-9-]+)") + r"(?::\d+)?(?:/|$)")
 _SCOPE_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 _ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
@@ -155,8 +159,15 @@ def _parse_body(raw_body: bytes) -> tuple[dict[str, Any], ServiceError | None]:
     return {}, ValidationException("Could not parse the request body as a JSON object", "CANNOT_PARSE")
 
 
-def _call(operation: str, region: str, account_id: str, path_params: dict[str, str], query: dict[str, str],
-          body: dict[str, Any], query_lists: dict[str, list[str]] | None = None) -> tuple[int, dict[str, str], str]:
+def _call(
+    operation: str,
+    region: str,
+    account_id: str,
+    path_params: dict[str, str],
+    query: dict[str, str],
+    body: dict[str, Any],
+    query_lists: dict[str, list[str]] | None = None,
+) -> tuple[int, dict[str, str], str]:
     """Run the operation on the account's and region's state; any error as the service would answer it.
 
     ``query_lists``: every query parameter with all its values (a list parameter is repeated on the wire).
@@ -192,8 +203,7 @@ def handle_request(request: Any, full_url: str, headers: Any, refusal: ServiceEr
     body, body_error = _parse_body(_body_bytes(request))
     # A repeated query parameter (a list, such as ListDocuments' dataSourceIds) is logged with all its values.
     logged_query = {key: values[0] if len(values) == 1 else list(values) for key, values in query_lists.items()}
-    entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **logged_query, **body},
-                      _header(request, headers, "User-Agent") or "")
+    entry = new_entry(operation, region, account_id, method, parts.path, {**path_params, **logged_query, **body}, _header(request, headers, "User-Agent") or "")
 
     if refusal is not None:  # answered before the service: no fault draws, no latency
         answer = error_answer(refusal)

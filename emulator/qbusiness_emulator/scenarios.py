@@ -8,43 +8,70 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
 
-from .behaviours import BEHAVIOURS, BehaviourConfig
-from .clock import DATA_SOURCE_STATUSES, SYNC_STATUSES, TERMINAL, now_ms, parse_spec_time
+from .behaviours import BEHAVIOURS
+from .behaviours import BehaviourConfig
+from .clock import DATA_SOURCE_STATUSES
+from .clock import SYNC_STATUSES
+from .clock import TERMINAL
+from .clock import now_ms
+from .clock import parse_spec_time
 from .documents import document_drafts
-from .exceptions import ControlConflict, ControlError
-from .jobs import (
-    DEFAULT_FAILED_ERROR,
-    NextSync,
-    SyncJob,
-    check_status,
-    error_as_spec,
-    parse_data_source_error_code,
-    parse_error,
-    parse_metrics,
-    plausible_metrics,
-)
-from .validation import ID_PATTERN, ID_RE, NAME_PATTERN, NAME_RE, SpecFields, check_keys, flag, new_id, seconds, spec_field
+from .exceptions import ControlConflict
+from .exceptions import ControlError
+from .jobs import DEFAULT_FAILED_ERROR
+from .jobs import NextSync
+from .jobs import SyncJob
+from .jobs import check_status
+from .jobs import error_as_spec
+from .jobs import parse_data_source_error_code
+from .jobs import parse_error
+from .jobs import parse_metrics
+from .jobs import plausible_metrics
+from .validation import ID_PATTERN
+from .validation import ID_RE
+from .validation import NAME_PATTERN
+from .validation import NAME_RE
+from .validation import SpecFields
+from .validation import check_keys
+from .validation import flag
+from .validation import new_id
+from .validation import seconds
+from .validation import spec_field
 
 if TYPE_CHECKING:
     from .models import ServiceState
 
 DEFAULT_SEEDED_DURATION_SECONDS = 120.0
-JOB_SPEC_KEYS = ("execution_id", "status", "start_time", "end_time", "metrics", "error", "data_source_error_code",
-                 "allow_unknown_status")
-GENERATE_KEYS = ("count", "status", "interval_seconds", "newest_start_time", "metrics", "duration_seconds", "error",
-                 "data_source_error_code")
+JOB_SPEC_KEYS = ("execution_id", "status", "start_time", "end_time", "metrics", "error", "data_source_error_code", "allow_unknown_status")
+GENERATE_KEYS = ("count", "status", "interval_seconds", "newest_start_time", "metrics", "duration_seconds", "error", "data_source_error_code")
 SCENARIO_KEYS = ("region", "account_id", "applications", "behaviours")
 APPLICATION_KEYS = ("name", "application_id", "description", "indices")
 INDEX_KEYS = ("name", "index_id", "description", "data_sources")
-DATA_SOURCE_KEYS = ("name", "data_source_id", "type", "description", "status", "error", "creating_seconds", "sync_schedule",
-                    "history", "generate_history", "next_sync", "documents", "generate_documents")
+DATA_SOURCE_KEYS = (
+    "name",
+    "data_source_id",
+    "type",
+    "description",
+    "status",
+    "error",
+    "creating_seconds",
+    "sync_schedule",
+    "history",
+    "generate_history",
+    "next_sync",
+    "documents",
+    "generate_documents",
+)
 DEFAULT_CREATING_SECONDS = 30.0
 # A FAILED data source's error when none is given: what a connector that cannot reach its source reports.
-DEFAULT_DATA_SOURCE_ERROR = {"errorCode": "InvalidRequest",
-                             "errorMessage": "The data source connector could not connect to the data source. "
-                                             "Check the connector's configuration and the credentials it uses."}
+DEFAULT_DATA_SOURCE_ERROR = {
+    "errorCode": "InvalidRequest",
+    "errorMessage": "The data source connector could not connect to the data source. Check the connector's configuration and the credentials it uses.",
+}
 SYNC_SCHEDULE_MAX = 998  # the model's SyncSchedule length
 
 
@@ -106,8 +133,7 @@ def status_of(ds: dict[str, Any], where: str) -> DataSourceStatus:
 
 def _check_sync_schedule(value: Any, where: str) -> None:
     if value is not None and (not isinstance(value, str) or len(value) > SYNC_SCHEDULE_MAX):
-        raise ControlError(f"{where}: 'sync_schedule' must be a string of at most {SYNC_SCHEDULE_MAX} characters, "
-                           f"such as \"cron(0 * * * ? *)\"")
+        raise ControlError(f"{where}: 'sync_schedule' must be a string of at most {SYNC_SCHEDULE_MAX} characters, such as \"cron(0 * * * ? *)\"")
 
 
 def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
@@ -119,8 +145,7 @@ def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
     nor in progress for the emulator: no default end_time, never a conflict for Start).
     """
     check_keys(spec, JOB_SPEC_KEYS, where)
-    status = check_status(spec.get("status"), SYNC_STATUSES, flag(spec.get("allow_unknown_status", False), "allow_unknown_status", where),
-                          "status", where)
+    status = check_status(spec.get("status"), SYNC_STATUSES, flag(spec.get("allow_unknown_status", False), "allow_unknown_status", where), "status", where)
     if "start_time" not in spec:
         raise ControlError(f"{where}: 'start_time' is required (ISO 8601 string, epoch seconds, or \"now-<seconds>\")")
     try:
@@ -146,8 +171,16 @@ def job_from_spec(spec: Any, seq: int, where: str) -> SyncJob:
         error = None if spec["error"] is None else parse_error(spec["error"], where)
     else:
         error = dict(DEFAULT_FAILED_ERROR) if status == "FAILED" else None
-    return SyncJob(execution_id=execution_id, start_ms=start_ms, seq=seq, status=status, end_ms=end_ms, metrics=metrics,
-                   error=error, data_source_error_code=parse_data_source_error_code(spec.get("data_source_error_code"), where))
+    return SyncJob(
+        execution_id=execution_id,
+        start_ms=start_ms,
+        seq=seq,
+        status=status,
+        end_ms=end_ms,
+        metrics=metrics,
+        error=error,
+        data_source_error_code=parse_data_source_error_code(spec.get("data_source_error_code"), where),
+    )
 
 
 def expand_generate(spec: Any, at_ms: int, where: str = "generate") -> list[dict[str, Any]]:
@@ -281,9 +314,15 @@ def build_scenario(state: ServiceState, doc: dict[str, Any]) -> dict[str, Any]:
             index = state.add_index(application.application_id, idx["name"], idx.get("index_id"), description=idx.get("description"))
             idx["index_id"] = index.index_id
             for ds in idx.setdefault("data_sources", []):
-                source = state.add_data_source(application.application_id, index.index_id, ds["name"], ds.get("data_source_id"),
-                                               ds_type=ds.get("type", "S3"), description=ds.get("description"),
-                                               sync_schedule=ds.get("sync_schedule"))
+                source = state.add_data_source(
+                    application.application_id,
+                    index.index_id,
+                    ds["name"],
+                    ds.get("data_source_id"),
+                    ds_type=ds.get("type", "S3"),
+                    description=ds.get("description"),
+                    sync_schedule=ds.get("sync_schedule"),
+                )
                 source.set_status(status_of(ds, "data source"), source.created_ms)
                 ds["data_source_id"] = source.data_source_id
                 ds.setdefault("type", source.type)

@@ -16,15 +16,22 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
+from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.serving import WSGIRequestHandler
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
 
-from . import auth, control, http2, responses
+from . import auth
+from . import control
+from . import http2
+from . import responses
 from .behaviours import parse_assignment
 from .requestlog import REQUEST_LOG
 
@@ -62,8 +69,7 @@ CONTROL_ROUTES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "documents"): lambda payload: {"document_ids": _call_with_payload(control.seed_documents, payload, "documents")},
     ("POST", "next-sync"): lambda payload: {"next_sync": _call_with_payload(control.set_next_sync, payload, "next-sync")},
     ("POST", "start-sync"): lambda payload: _call_with_payload(control.start_sync, payload, "start-sync"),
-    ("POST", "data-source-status"): lambda payload: {
-        "data_source_status": _call_with_payload(control.set_data_source_status, payload, "data-source-status")},
+    ("POST", "data-source-status"): lambda payload: {"data_source_status": _call_with_payload(control.set_data_source_status, payload, "data-source-status")},
     ("POST", "faults"): lambda payload: _call_with_payload(control.set_faults, payload, "faults"),
     ("GET", "faults"): lambda payload: control.get_faults(),
     ("DELETE", "faults"): lambda payload: control.clear_faults(),
@@ -82,7 +88,7 @@ def _json_response(status: int, payload: Any) -> Response:
 def handle_control(environ: dict[str, Any]) -> Response:
     """Answer one /_emulator/ request (never logged, never faulted)."""
     request = Request(environ)
-    name = request.path[len(CONTROL_PREFIX):].strip("/")
+    name = request.path[len(CONTROL_PREFIX) :].strip("/")
     method = request.method.upper()
     handler = CONTROL_ROUTES.get((method, name))
     if handler is None:
@@ -114,7 +120,8 @@ class EmulatorApp:
     """WSGI app: /_emulator/ control routes; every other request goes to moto's DomainDispatcherApplication."""
 
     def __init__(self) -> None:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+        from moto.moto_server.werkzeug_app import create_backend_app
 
         self.moto_app = DomainDispatcherApplication(create_backend_app)
 
@@ -175,8 +182,14 @@ class EmulatorServer:
     ``host`` unless ``allow_remote``. State is process-wide: two servers in one process share it.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, scenario: dict[str, Any] | str | Path | None = None,
-                 allow_remote: bool = False, behaviours: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        scenario: dict[str, Any] | str | Path | None = None,
+        allow_remote: bool = False,
+        behaviours: dict[str, Any] | None = None,
+    ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"refusing to bind non-loopback host {host!r} without allow_remote=True")
         self.host = host
@@ -242,8 +255,7 @@ def _print_ids(scenario: dict[str, Any]) -> None:
             for ds in idx.get("data_sources", []):
                 status = "" if ds.get("status", "ACTIVE") == "ACTIVE" else f", status {ds['status']}"
                 documents = f", {len(ds['document_ids'])} documents" if ds.get("document_ids") else ""
-                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs"
-                      f"{documents}{status})")
+                print(f"      data source {ds['name']}: {ds['data_source_id']} ({len(ds.get('execution_ids', []))} seeded jobs{documents}{status})")
 
 
 def _print_request(entry: dict[str, Any]) -> None:
@@ -332,15 +344,20 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port-file", help="write the bound port to this file once listening (removed on exit)")
     parser.add_argument("--log-requests", action="store_true", help="print every Q Business API request to stdout")
     parser.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
-    parser.add_argument("--behaviour", action="append", default=[], type=_behaviour_arg, metavar="KEY=VALUE",
-                        help="set a behaviour switch (repeatable; VALUE is JSON, else a string), after the scenario's")
+    parser.add_argument(
+        "--behaviour",
+        action="append",
+        default=[],
+        type=_behaviour_arg,
+        metavar="KEY=VALUE",
+        help="set a behaviour switch (repeatable; VALUE is JSON, else a string), after the scenario's",
+    )
     return parser.parse_args(argv)
 
 
 def _serve(args: argparse.Namespace, stop: StopSignals) -> int:
     """Start, announce, wait for a stop signal, stop; the exit status."""
-    server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote,
-                            behaviours=dict(args.behaviour))
+    server = EmulatorServer(args.host, args.port, scenario=args.scenario, allow_remote=args.allow_remote, behaviours=dict(args.behaviour))
     if args.log_requests:
         REQUEST_LOG.add_listener(_print_request)
     try:

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from . import HOST_SUFFIXES, host_regex
+from . import HOST_SUFFIXES
+from . import host_regex
 from .responses import handle_request
 
 # One base per host form: moto derives the China-region variant from a base ending in amazonaws.com.

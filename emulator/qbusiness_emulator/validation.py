@@ -16,10 +16,15 @@ import inspect
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import ClassVar
+from typing import TypeVar
 
-from .exceptions import ControlError, ValidationException
+from .exceptions import ControlError
+from .exceptions import ValidationException
 
 ID_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9-]{35}"
 NAME_PATTERN = "[a-zA-Z0-9][a-zA-Z0-9_-]*"
@@ -55,8 +60,7 @@ class FieldChecks:
 
     def id(self, name: str, value: str) -> None:
         if not isinstance(value, str) or not ID_RE.fullmatch(value):
-            self.fail(name, f"Value '{value}' at '{name}' failed to satisfy constraint: "
-                      f"Member must satisfy regular expression pattern: {ID_PATTERN}")
+            self.fail(name, f"Value '{value}' at '{name}' failed to satisfy constraint: Member must satisfy regular expression pattern: {ID_PATTERN}")
 
     def name(self, name: str, value: Any, required: bool = True) -> None:
         if value is None:
@@ -64,8 +68,7 @@ class FieldChecks:
                 self.fail(name, f"Value null at '{name}' failed to satisfy constraint: Member must not be null")
             return
         if not isinstance(value, str) or not 1 <= len(value) <= 1000 or not NAME_RE.fullmatch(value):
-            self.fail(name, f"Value '{value}' at '{name}' failed to satisfy constraint: "
-                      f"Member must satisfy regular expression pattern: {NAME_PATTERN}")
+            self.fail(name, f"Value '{value}' at '{name}' failed to satisfy constraint: Member must satisfy regular expression pattern: {NAME_PATTERN}")
 
     def optional_str(self, name: str, value: Any, max_len: int) -> None:
         if value is not None and (not isinstance(value, str) or len(value) > max_len):
@@ -79,8 +82,7 @@ class FieldChecks:
         if self.fields:
             n = len(self.fields)
             detail = "; ".join(f["message"] for f in self.fields)
-            raise ValidationException(f"{n} validation error{'s' if n > 1 else ''} detected: {detail}",
-                                      self.reason or "FIELD_VALIDATION_FAILED", self.fields)
+            raise ValidationException(f"{n} validation error{'s' if n > 1 else ''} detected: {detail}", self.reason or "FIELD_VALIDATION_FAILED", self.fields)
 
 
 def check_keys(spec: Any, allowed: Iterable[str], where: str) -> dict[str, Any]:
@@ -147,12 +149,10 @@ class SpecFields:
     @classmethod
     def parameters(cls) -> list[inspect.Parameter]:
         """The fields as keyword parameters with their defaults."""
-        return [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=f.default, annotation=f.type)
-                for f in dataclasses.fields(cls)]
+        return [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=f.default, annotation=f.type) for f in dataclasses.fields(cls)]
 
 
-def takes_spec(spec_class: type[SpecFields], before: Sequence[str] = (),
-               after: Sequence[str] = ()) -> Callable[[Callable[..., R]], Callable[..., R]]:
+def takes_spec(spec_class: type[SpecFields], before: Sequence[str] = (), after: Sequence[str] = ()) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Give a ``def f(<before>, <after>, **spec)`` the signature ``f(<before>, <spec fields>, <after>)``.
 
     Calls are bound to that signature (a wrong name is a TypeError, as for any function) and ``spec``
@@ -162,8 +162,10 @@ def takes_spec(spec_class: type[SpecFields], before: Sequence[str] = (),
 
     def decorate(func: Callable[..., R]) -> Callable[..., R]:
         own = inspect.signature(func).parameters
-        signature = inspect.Signature([own[name] for name in before] + spec_class.parameters() + [own[name] for name in after],
-                                      return_annotation=inspect.signature(func).return_annotation)
+        signature = inspect.Signature(
+            [own[name] for name in before] + spec_class.parameters() + [own[name] for name in after],
+            return_annotation=inspect.signature(func).return_annotation,
+        )
         spec_keys = spec_class.keys()
 
         @functools.wraps(func)

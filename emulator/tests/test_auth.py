@@ -17,7 +17,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import NO_RETRIES, Harness
+from conftest import NO_RETRIES
+from conftest import Harness
 from qbusiness_emulator.responses import match_route
 from sigv4 import signed_headers
 
@@ -61,17 +62,20 @@ def test_boto3_unsigned_raises_the_error_code(server: Harness) -> None:
     assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == ("MissingAuthenticationTokenException", 403)
 
 
-@pytest.mark.parametrize(("authorization", "says"), [
-    # moto took these for S3, and the first one crashed its dispatcher (a 500 HTML page).
-    ("AWS4-HMAC-SHA256", "requires 'Credential' parameter"),
-    ("Bearer abc", "Unsupported Authorization Type: 'Bearer'"),
-    ("garbage", "Unsupported Authorization Type: 'garbage'"),
-    ("AWS4-HMAC-SHA256 Credential=testing", "should be scoped as <access key>/<yyyymmdd>/<region>/<service>/aws4_request"),
-    (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders=host", "requires 'Signature' parameter"),
-    (f"AWS4-HMAC-SHA256 Credential={SCOPE} SignedHeaders=host Signature=00", "requires 'SignedHeaders' parameter"),
-    (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders, Signature=00", "missing equal-sign"),
-    (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders=host, Signature=not-hex", "Signature must be hexadecimal"),
-])
+@pytest.mark.parametrize(
+    ("authorization", "says"),
+    [
+        # moto took these for S3, and the first one crashed its dispatcher (a 500 HTML page).
+        ("AWS4-HMAC-SHA256", "requires 'Credential' parameter"),
+        ("Bearer abc", "Unsupported Authorization Type: 'Bearer'"),
+        ("garbage", "Unsupported Authorization Type: 'garbage'"),
+        ("AWS4-HMAC-SHA256 Credential=testing", "should be scoped as <access key>/<yyyymmdd>/<region>/<service>/aws4_request"),
+        (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders=host", "requires 'Signature' parameter"),
+        (f"AWS4-HMAC-SHA256 Credential={SCOPE} SignedHeaders=host Signature=00", "requires 'SignedHeaders' parameter"),
+        (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders, Signature=00", "missing equal-sign"),
+        (f"AWS4-HMAC-SHA256 Credential={SCOPE}, SignedHeaders=host, Signature=not-hex", "Signature must be hexadecimal"),
+    ],
+)
 def test_malformed_authorization_is_incomplete_signature(server: Harness, authorization: str, says: str) -> None:
     status, headers, body = raw(server, "GET", "/applications", {"Authorization": authorization})
     assert (status, headers["x-amzn-ErrorType"]) == (403, "IncompleteSignatureException")
@@ -112,11 +116,14 @@ def test_presigned_url_with_missing_parameters_is_incomplete_signature(server: H
     assert "must include 'X-Amz-Credential'" not in body["message"]
 
 
-@pytest.mark.parametrize(("path", "field"), [
-    ("/applications/", "applicationId"),
-    ("/applications//indices", "applicationId"),
-    ("/applications/a0000000-0000-4000-8000-000000000001/indices//datasources/", "indexId"),
-])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/applications/", "applicationId"),
+        ("/applications//indices", "applicationId"),
+        ("/applications/a0000000-0000-4000-8000-000000000001/indices//datasources/", "indexId"),
+    ],
+)
 def test_an_empty_id_is_a_validation_error(server: Harness, path: str, field: str) -> None:
     status, headers, body = raw(server, "GET", path, signed_headers("GET", server.endpoint_url + path))
     assert (status, headers["x-amzn-ErrorType"], body["reason"]) == (400, "ValidationException", "FIELD_VALIDATION_FAILED")
@@ -140,7 +147,8 @@ def test_signed_requests_still_work(server: Harness) -> None:
 
 
 def test_another_service_signed_request_still_reaches_moto(server: Harness) -> None:
-    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=server.endpoint_url,
-                       aws_access_key_id="testing", aws_secret_access_key="testing", config=NO_RETRIES)
+    sts = boto3.client(
+        "sts", region_name="us-east-1", endpoint_url=server.endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing", config=NO_RETRIES
+    )
     assert sts.get_caller_identity()["Account"] == "123456789012"
     assert server.ctl.requests() == []

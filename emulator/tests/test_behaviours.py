@@ -11,13 +11,24 @@ from typing import Any
 
 import pytest
 
-from conftest import NO_RETRIES, Harness, http_error
-from qbusiness_emulator import control, history, operations
+from conftest import NO_RETRIES
+from conftest import Harness
+from conftest import http_error
+from qbusiness_emulator import control
+from qbusiness_emulator import history
+from qbusiness_emulator import operations
 from qbusiness_emulator.behaviours import BehaviourConfig
 
-DEFAULTS = {"tokens_bound_to_request": False, "token_ttl_seconds": None, "time_filter_field": "start_time",
-            "time_filter_bounds": "inclusive", "time_filter_keeps_running": True, "listing_delay_seconds": 0,
-            "stop_without_sync": "conflict", "start_while_running": "conflict"}
+DEFAULTS = {
+    "tokens_bound_to_request": False,
+    "token_ttl_seconds": None,
+    "time_filter_field": "start_time",
+    "time_filter_bounds": "inclusive",
+    "time_filter_keeps_running": True,
+    "listing_delay_seconds": 0,
+    "stop_without_sync": "conflict",
+    "start_while_running": "conflict",
+}
 T0 = 1_750_000_000  # epoch seconds: a fixed instant for seeded jobs
 WINDOW = {"startTime": T0, "endTime": T0 + 3600}
 
@@ -65,6 +76,7 @@ def _ids(kw: dict[str, str]) -> dict[str, str]:
 
 
 # --- the control API -------------------------------------------------------------------------------------------------
+
 
 def test_defaults_subset_updates_clear_and_reset(qb: Harness) -> None:
     assert BehaviourConfig().to_spec() == DEFAULTS and qb.ctl.get_behaviours() == DEFAULTS
@@ -124,6 +136,7 @@ def test_scenario_carries_behaviours(qb: Harness) -> None:
 
 # --- tokens ----------------------------------------------------------------------------------------------------------
 
+
 def test_token_reused_with_another_page_size(source: tuple[Harness, Any, dict[str, str]]) -> None:
     qb, c, kw = source
     seeded = qb.ctl.seed_history(**_ids(kw), generate={"count": 15})  # newest first
@@ -139,14 +152,12 @@ def test_token_reused_with_another_page_size(source: tuple[Harness, Any, dict[st
     assert _refused(c, lambda: c.list_data_source_sync_jobs(**kw, maxResults=5, nextToken=token)) == "The nextToken is not valid"
     # An omitted maxResults is another request than maxResults=10, though the page size is the same.
     assert _refused(c, lambda: c.list_data_source_sync_jobs(**kw, nextToken=token)) == "The nextToken is not valid"
-    assert _refused(c, lambda: c.list_data_source_sync_jobs(**kw, maxResults=10, nextToken=token, statusFilter="FAILED")) \
-        == "The nextToken is not valid"
+    assert _refused(c, lambda: c.list_data_source_sync_jobs(**kw, maxResults=10, nextToken=token, statusFilter="FAILED")) == "The nextToken is not valid"
     assert [e["status_code"] for e in qb.ctl.requests()] == [400, 400, 400]
     # The same parameters resume, however often: 10 + 5, none lost or doubled.
     assert _listed(c, kw, maxResults=10, nextToken=token) == seeded[10:]
     assert [j["executionId"] for j in first["history"]] + _listed(c, kw, maxResults=10, nextToken=token) == seeded
-    paged = [j["executionId"] for p in c.get_paginator("list_data_source_sync_jobs").paginate(**kw, PaginationConfig={"PageSize": 4})
-             for j in p["history"]]
+    paged = [j["executionId"] for p in c.get_paginator("list_data_source_sync_jobs").paginate(**kw, PaginationConfig={"PageSize": 4}) for j in p["history"]]
     assert paged == seeded
 
 
@@ -179,6 +190,7 @@ def test_expired_token_is_refused(source: tuple[Harness, Any, dict[str, str]], m
 
 
 # --- time filters ----------------------------------------------------------------------------------------------------
+
 
 def _seed_window_jobs(qb: Harness, kw: dict[str, str]) -> dict[str, str]:
     """Jobs around WINDOW: named by what they test."""
@@ -232,6 +244,7 @@ def test_time_filter_keeps_running(source: tuple[Harness, Any, dict[str, str]]) 
 
 # --- listing delay, Start and Stop -----------------------------------------------------------------------------------
 
+
 def test_listing_delay(source: tuple[Harness, Any, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     qb, c, kw = source
     clock = FakeClock(monkeypatch, T0 * 1000)
@@ -280,8 +293,7 @@ def test_start_while_running(source: tuple[Harness, Any, dict[str, str]]) -> Non
     qb.ctl.clear_requests()
     assert c.start_data_source_sync_job(**kw)["executionId"] == running
     assert _listed(c, kw) == [running]  # nothing new started
-    assert [(e["operation"], e["status_code"]) for e in qb.ctl.requests()] == [("StartDataSourceSyncJob", 200),
-                                                                                ("ListDataSourceSyncJobs", 200)]
+    assert [(e["operation"], e["status_code"]) for e in qb.ctl.requests()] == [("StartDataSourceSyncJob", 200), ("ListDataSourceSyncJobs", 200)]
     assert control.start_sync(**_ids(kw)) == {"execution_id": running}  # the control path is the same path
     c.stop_data_source_sync_job(**kw)
     assert c.start_data_source_sync_job(**kw)["executionId"] == running  # STOPPING is in progress too
@@ -289,6 +301,7 @@ def test_start_while_running(source: tuple[Harness, Any, dict[str, str]]) -> Non
 
 
 # --- statuses the API does not list ----------------------------------------------------------------------------------
+
 
 def test_unknown_statuses(source: tuple[Harness, Any, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     qb, c, kw = source
@@ -324,4 +337,7 @@ def test_switches_reach_requests_over_http(server: Harness) -> None:
     running = c.start_data_source_sync_job(**kw)["executionId"]
     assert c.start_data_source_sync_job(**kw)["executionId"] == running
     assert [(e["operation"], e["status_code"]) for e in server.ctl.requests()][-3:] == [
-        ("ListDataSourceSyncJobs", 400), ("StartDataSourceSyncJob", 200), ("StartDataSourceSyncJob", 200)]
+        ("ListDataSourceSyncJobs", 400),
+        ("StartDataSourceSyncJob", 200),
+        ("StartDataSourceSyncJob", 200),
+    ]

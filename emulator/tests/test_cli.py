@@ -48,16 +48,20 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 30.0) -> int:
 
 def test_cli_serves_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file),
-                             "--scenario", str(DEMO), "--log-requests"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file), "--scenario", str(DEMO), "--log-requests"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+    )
     try:
         port = _wait_for(port_file, proc)
         endpoint = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(endpoint + "/_emulator/health", timeout=5) as answer:
             assert json.loads(answer.read()) == {"status": "ok"}
-        c = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="testing",
-                         aws_secret_access_key="testing")
+        c = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
         kw = {"applicationId": APP, "indexId": INDEX}
         assert [d["dataSourceId"] for d in c.list_data_sources(**kw)["dataSources"]] == [HANDBOOK, WIKI, TICKETS]
         pages = c.get_paginator("list_data_source_sync_jobs")
@@ -82,9 +86,24 @@ def test_cli_names_a_data_source_status_that_is_not_active(capsys: pytest.Captur
     """The id listing printed at start (server._print_ids, fed load_scenario's answer) names a status other than ACTIVE."""
     with moto.mock_aws():
         control.reset()
-        loaded = control.load_scenario({"applications": [{"name": "a", "indices": [{"name": "i", "data_sources": [
-            {"name": "broken", "data_source_id": HANDBOOK, "status": "FAILED", "generate_documents": {"count": 3}},
-            {"name": "fine", "data_source_id": WIKI}]}]}]})
+        loaded = control.load_scenario(
+            {
+                "applications": [
+                    {
+                        "name": "a",
+                        "indices": [
+                            {
+                                "name": "i",
+                                "data_sources": [
+                                    {"name": "broken", "data_source_id": HANDBOOK, "status": "FAILED", "generate_documents": {"count": 3}},
+                                    {"name": "fine", "data_source_id": WIKI},
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
         cli._print_ids(loaded)
     control.reset()
     out = capsys.readouterr().out
@@ -93,17 +112,23 @@ def test_cli_names_a_data_source_status_that_is_not_active(capsys: pytest.Captur
 
 
 def test_cli_refuses_remote_host(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--port", "0"], capture_output=True,
-                            text=True, env=_env(), cwd=tmp_path, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=30
+    )
     assert result.returncode == 2
     assert "--allow-remote" in result.stderr
 
 
 def test_cli_warns_on_stderr_when_it_binds_a_non_loopback_address(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--allow-remote", "--port", "0",
-                             "--port-file", str(port_file)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qbusiness_emulator", "--host", "0.0.0.0", "--allow-remote", "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+    )
     try:
         port = _wait_for(port_file, proc)
         # The warning is printed before the "listening" line, so it is on stderr once the port file is there.
@@ -121,8 +146,14 @@ def test_cli_warns_on_stderr_when_it_binds_a_non_loopback_address(tmp_path: Path
 
 def test_cli_prints_no_warning_on_loopback(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+    )
     try:
         _wait_for(port_file, proc)
     finally:
@@ -134,8 +165,14 @@ def test_cli_prints_no_warning_on_loopback(tmp_path: Path) -> None:
 def test_cli_rejects_bad_scenario(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"applications": [{"name": "x", "typo": 1}]}))
-    result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--scenario", str(bad)], capture_output=True,
-                            text=True, env=_env(), cwd=tmp_path, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--scenario", str(bad)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "'typo'" in result.stderr
 
@@ -144,10 +181,30 @@ def test_cli_sets_behaviours_after_the_scenario(tmp_path: Path) -> None:
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps({"behaviours": {"stop_without_sync": "ok", "time_filter_field": "end_time"}, "applications": []}))
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file),
-                             "--scenario", str(scenario), "--behaviour", "tokens_bound_to_request=true",
-                             "--behaviour", "token_ttl_seconds=2.5", "--behaviour", "time_filter_field=start_time"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qbusiness_emulator",
+            "--port",
+            "0",
+            "--port-file",
+            str(port_file),
+            "--scenario",
+            str(scenario),
+            "--behaviour",
+            "tokens_bound_to_request=true",
+            "--behaviour",
+            "token_ttl_seconds=2.5",
+            "--behaviour",
+            "time_filter_field=start_time",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+    )
     try:
         port = _wait_for(port_file, proc)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/behaviours", timeout=5) as answer:
@@ -157,13 +214,23 @@ def test_cli_sets_behaviours_after_the_scenario(tmp_path: Path) -> None:
         proc.communicate(timeout=15)
     # JSON values (true, 2.5), a bare string (start_time, which wins over the scenario's end_time), the scenario's own key.
     assert {k: behaviours[k] for k in ("tokens_bound_to_request", "token_ttl_seconds", "time_filter_field", "stop_without_sync")} == {
-        "tokens_bound_to_request": True, "token_ttl_seconds": 2.5, "time_filter_field": "start_time", "stop_without_sync": "ok"}
+        "tokens_bound_to_request": True,
+        "token_ttl_seconds": 2.5,
+        "time_filter_field": "start_time",
+        "stop_without_sync": "ok",
+    }
 
 
 def test_cli_rejects_bad_behaviours(tmp_path: Path) -> None:
     for arg, fragment in (("bogus=1", "'bogus'"), ("listing_delay_seconds=-2", "listing_delay_seconds"), ("no-equals", "KEY=VALUE")):
-        result = subprocess.run([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--behaviour", arg], capture_output=True,
-                                text=True, env=_env(), cwd=tmp_path, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--behaviour", arg],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            cwd=tmp_path,
+            timeout=30,
+        )
         assert result.returncode == 2 and fragment in result.stderr, (arg, result.stderr)
 
 
@@ -171,8 +238,14 @@ def test_cli_stops_on_sigterm_under_load(tmp_path: Path) -> None:
     """Six real processes, each stopped by SIGTERM while a client is sending requests; none may hang."""
     for round_number in range(6):
         port_file = tmp_path / f"port{round_number}"
-        proc = subprocess.Popen([sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qbusiness_emulator", "--port", "0", "--port-file", str(port_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+            cwd=tmp_path,
+        )
         done = threading.Event()
         loader: threading.Thread | None = None
         try:

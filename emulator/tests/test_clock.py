@@ -57,8 +57,7 @@ def test_clock_runs_start_to_success(qb: Harness) -> None:
     assert scanned == sorted(scanned) and scanned[-1] > scanned[0]
     assert all("endTime" not in j for j in seen[:-1])
     final = seen[-1]
-    assert final["metrics"] == {"documentsAdded": "40", "documentsDeleted": "2", "documentsFailed": "0", "documentsModified": "8",
-                                "documentsScanned": "1000"}
+    assert final["metrics"] == {"documentsAdded": "40", "documentsDeleted": "2", "documentsFailed": "0", "documentsModified": "8", "documentsScanned": "1000"}
     assert final["startTime"] >= before - datetime.timedelta(milliseconds=5)
     assert (final["endTime"] - final["startTime"]).total_seconds() == pytest.approx(0.8, abs=0.002)
     assert "error" not in final
@@ -71,8 +70,14 @@ def test_clock_runs_start_to_success(qb: Harness) -> None:
 
 def test_failed_outcome_carries_error(qb: Harness) -> None:
     ids = qb.make_data_source()
-    qb.ctl.set_next_sync(**ids, outcome="FAILED", syncing_seconds=0.1, indexing_seconds=0.1,
-                         error={"error_code": "InvalidRequest", "error_message": "Bad credentials"}, data_source_error_code="AUTH_FAILED")
+    qb.ctl.set_next_sync(
+        **ids,
+        outcome="FAILED",
+        syncing_seconds=0.1,
+        indexing_seconds=0.1,
+        error={"error_code": "InvalidRequest", "error_message": "Bad credentials"},
+        data_source_error_code="AUTH_FAILED",
+    )
     c = qb.client()
     execution_id = c.start_data_source_sync_job(**_kw(ids))["executionId"]
     final = _poll_statuses(c, ids, execution_id, {"FAILED", "SUCCEEDED", "INCOMPLETE"})[-1]
@@ -150,8 +155,9 @@ FAILED_STATUSES = ("FAILED", "DOCUMENT_FAILED_TO_INDEX")
 
 
 def _documents(c: Any, ids: dict[str, str]) -> list[dict[str, Any]]:
-    pages = list(c.get_paginator("list_documents").paginate(applicationId=ids["application_id"], indexId=ids["index_id"],
-                                                            dataSourceIds=[ids["data_source_id"]]))
+    pages = list(
+        c.get_paginator("list_documents").paginate(applicationId=ids["application_id"], indexId=ids["index_id"], dataSourceIds=[ids["data_source_id"]])
+    )
     for page in pages:
         assert_output("ListDocuments", page)
     return [d for page in pages for d in page["documentDetailList"]]
@@ -169,9 +175,11 @@ def test_incomplete_sync_leaves_its_failed_documents(qb: Harness) -> None:
     c = qb.client()
     before = _documents(c, ids)
     assert len(before) == 400 and {d["status"] for d in before} == {"INDEXED"}
-    errors = [{"error_code": "InvalidRequest", "error_message": "The file type .dwg is not supported"},
-              {"error_code": "InternalError", "error_message": "Text extraction timed out"},
-              {"error_code": "ResourceNotFound", "error_message": "The object was deleted before it could be crawled"}]
+    errors = [
+        {"error_code": "InvalidRequest", "error_message": "The file type .dwg is not supported"},
+        {"error_code": "InternalError", "error_message": "Text extraction timed out"},
+        {"error_code": "ResourceNotFound", "error_message": "The object was deleted before it could be crawled"},
+    ]
     metrics = {"documents_scanned": 400, "documents_failed": 37}
     qb.ctl.set_next_sync(**ids, outcome="INCOMPLETE", syncing_seconds=30, metrics=metrics, document_errors=errors)
     c.start_data_source_sync_job(**_kw(ids))
@@ -209,8 +217,9 @@ def test_succeeded_sync_leaves_indexed_and_updated_documents(qb: Harness) -> Non
     updated = [d for d in changed if d["documentId"] in before]
     assert [d["status"] for d in added] == ["INDEXED"] * 5
     assert all(d["createdAt"] == job["endTime"] for d in added)
-    assert [d["documentId"] for d in added] == [f"s3://wiki/documents/doc-{n:04d}.{ext}" for n, ext in
-                                                zip(range(21, 26), ("pdf", "docx", "html", "txt", "pptx"), strict=True)]
+    assert [d["documentId"] for d in added] == [
+        f"s3://wiki/documents/doc-{n:04d}.{ext}" for n, ext in zip(range(21, 26), ("pdf", "docx", "html", "txt", "pptx"), strict=True)
+    ]
     assert [d["status"] for d in updated] == ["UPDATED"] * 3 and all("error" not in d for d in updated)
     assert all(before[d["documentId"]]["createdAt"] == d["createdAt"] for d in updated)
     assert len(changed) == 8 and [d["documentId"] for d in after][-5:] == [d["documentId"] for d in added]  # new ones last
@@ -220,14 +229,18 @@ def test_succeeded_sync_leaves_indexed_and_updated_documents(qb: Harness) -> Non
 def test_failed_sync_on_an_empty_data_source_adds_failed_documents(qb: Harness) -> None:
     ids = qb.make_data_source()
     c = qb.client()
-    job = _run_sync(qb, c, ids, {"FAILED"}, outcome="FAILED", metrics={"documents_scanned": 4, "documents_failed": 4},
-                    document_failed_status="DOCUMENT_FAILED_TO_INDEX")
+    job = _run_sync(
+        qb, c, ids, {"FAILED"}, outcome="FAILED", metrics={"documents_scanned": 4, "documents_failed": 4}, document_failed_status="DOCUMENT_FAILED_TO_INDEX"
+    )
     docs = _documents(c, ids)
     assert [d["status"] for d in docs] == ["DOCUMENT_FAILED_TO_INDEX"] * 4
     assert all(d["createdAt"] == d["updatedAt"] == job["endTime"] for d in docs)
     assert [d["error"]["errorMessage"] for d in docs] == [  # the default errors, cycled
-        "The document exceeds the 50 MB size limit.", "The document could not be parsed: unsupported encoding.",
-        "The file type .xyz is not supported.", "The source file was deleted before it could be crawled."]
+        "The document exceeds the 50 MB size limit.",
+        "The document could not be parsed: unsupported encoding.",
+        "The file type .xyz is not supported.",
+        "The source file was deleted before it could be crawled.",
+    ]
     # plausible FAILED metrics add and fail nothing; a seeded job never changes documents
     _run_sync(qb, c, ids, {"FAILED"}, outcome="FAILED")
     qb.ctl.seed_history(**ids, jobs=[{"status": "INCOMPLETE", "start_time": "now-60", "metrics": {"documents_failed": 9}}])
@@ -237,8 +250,7 @@ def test_failed_sync_on_an_empty_data_source_adds_failed_documents(qb: Harness) 
 def test_documents_seeded_after_a_sync_ended_are_not_changed_by_it(qb: Harness) -> None:
     ids = qb.make_data_source()
     c = qb.client()
-    qb.ctl.set_next_sync(**ids, outcome="INCOMPLETE", syncing_seconds=0.05, indexing_seconds=0.05,
-                         metrics={"documents_failed": 3, "documents_added": 2})
+    qb.ctl.set_next_sync(**ids, outcome="INCOMPLETE", syncing_seconds=0.05, indexing_seconds=0.05, metrics={"documents_failed": 3, "documents_added": 2})
     c.start_data_source_sync_job(**_kw(ids))
     time.sleep(0.3)  # ended, and nothing has read the documents since
     (late,) = qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "after-the-sync.txt"}])

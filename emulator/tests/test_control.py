@@ -14,10 +14,14 @@ from typing import Any
 
 import pytest
 
-from conftest import EMULATOR_DIR, Harness, HttpControl, http_error
+from conftest import EMULATOR_DIR
+from conftest import Harness
+from conftest import HttpControl
+from conftest import http_error
 from qbe_shapes import assert_output
 from qbusiness_emulator import control
-from qbusiness_emulator.scenarios import DEFAULT_DATA_SOURCE_ERROR, DataSourceStatus
+from qbusiness_emulator.scenarios import DEFAULT_DATA_SOURCE_ERROR
+from qbusiness_emulator.scenarios import DataSourceStatus
 
 DEMO = EMULATOR_DIR / "scenarios" / "demo.json"
 
@@ -106,12 +110,10 @@ def test_start_sync_runs_the_next_sync_plan_and_conflicts_while_running(qb: Harn
         qb.ctl.start_sync(**key)
     assert getattr(err.value, "status", None) == 409 or getattr(err.value, "code", None) == 409
     assert qb.ctl.requests() == []  # scenario control, not an API request
-    history = c.list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"],
-                                           dataSourceId=key["data_source_id"])["history"]
+    history = c.list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"], dataSourceId=key["data_source_id"])["history"]
     assert [(job["executionId"], job["status"]) for job in history] == [(started["execution_id"], "SYNCING")]
     time.sleep(0.5)
-    history = c.list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"],
-                                           dataSourceId=key["data_source_id"])["history"]
+    history = c.list_data_source_sync_jobs(applicationId=key["application_id"], indexId=key["index_id"], dataSourceId=key["data_source_id"])["history"]
     assert history[0]["status"] == "FAILED"
 
 
@@ -137,8 +139,10 @@ def test_set_data_source_status(qb: Harness) -> None:
     time.sleep(0.01)
 
     assert qb.ctl.set_data_source_status(**ids, status="FAILED") == {
-        "status": "FAILED", "error": {"error_code": "InvalidRequest", "error_message": DEFAULT_DATA_SOURCE_ERROR["errorMessage"]},
-        "creating_seconds": None}
+        "status": "FAILED",
+        "error": {"error_code": "InvalidRequest", "error_message": DEFAULT_DATA_SOURCE_ERROR["errorMessage"]},
+        "creating_seconds": None,
+    }
     failed = _shown(c, ids)
     assert (failed["status"], failed["error"]) == ("FAILED", DEFAULT_DATA_SOURCE_ERROR)
     assert failed["updatedAt"] > failed["createdAt"]  # the status changed
@@ -159,8 +163,15 @@ def test_set_data_source_status(qb: Harness) -> None:
         assert qb.ctl.set_data_source_status(**ids, status=status)["status"] == status
         shown = _shown(c, ids)
         assert (shown["status"], "error" in shown) == (status, False)
-    assert {r["operation"] for r in qb.ctl.requests()} <= {"CreateApplication", "CreateIndex", "CreateDataSource", "GetDataSource",
-                                                           "ListDataSources", "StartDataSourceSyncJob", "ListDataSourceSyncJobs"}
+    assert {r["operation"] for r in qb.ctl.requests()} <= {
+        "CreateApplication",
+        "CreateIndex",
+        "CreateDataSource",
+        "GetDataSource",
+        "ListDataSources",
+        "StartDataSourceSyncJob",
+        "ListDataSourceSyncJobs",
+    }
 
 
 def test_set_data_source_status_creating_then_active(qb: Harness) -> None:
@@ -189,15 +200,18 @@ def test_set_data_source_status_signature_and_export() -> None:
     assert inspect.signature(control.set_data_source_status).parameters["status"].default is inspect.Parameter.empty
 
 
-@pytest.mark.parametrize("keys, status, fragment", [
-    ({"status": "BROKEN"}, 400, "'status' must be one of"),
-    ({"status": "ACTIVE", "error": {"error_code": "InvalidRequest"}}, 400, "'error' is only for status FAILED"),
-    ({"status": "FAILED", "error": {"error_code": "Nope"}}, 400, "error_code 'Nope'"),
-    ({"status": "FAILED", "creating_seconds": 3}, 400, "'creating_seconds' is only for status CREATING"),
-    ({"status": "CREATING", "creating_seconds": -1}, 400, "'creating_seconds' must be a number > 0"),
-    ({"status": "ACTIVE", "data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
-    ({"status": "ACTIVE", "region": "xx-nowhere-1"}, 400, "region"),
-])
+@pytest.mark.parametrize(
+    "keys, status, fragment",
+    [
+        ({"status": "BROKEN"}, 400, "'status' must be one of"),
+        ({"status": "ACTIVE", "error": {"error_code": "InvalidRequest"}}, 400, "'error' is only for status FAILED"),
+        ({"status": "FAILED", "error": {"error_code": "Nope"}}, 400, "error_code 'Nope'"),
+        ({"status": "FAILED", "creating_seconds": 3}, 400, "'creating_seconds' is only for status CREATING"),
+        ({"status": "CREATING", "creating_seconds": -1}, 400, "'creating_seconds' must be a number > 0"),
+        ({"status": "ACTIVE", "data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
+        ({"status": "ACTIVE", "region": "xx-nowhere-1"}, 400, "region"),
+    ],
+)
 def test_set_data_source_status_refuses(qb: Harness, keys: dict[str, Any], status: int, fragment: str) -> None:
     ids = qb.make_data_source()
     if qb.mode == "server":
@@ -215,9 +229,11 @@ def test_set_data_source_status_refuses(qb: Harness, keys: dict[str, Any], statu
 def test_data_source_status_route_errors(server: Harness) -> None:
     ctl: HttpControl = server.ctl
     ids = server.make_data_source()
-    for payload, fragment in (({**ids}, "missing key 'status'"), ({**ids, "status": "ACTIVE", "colour": "red"}, "unknown key 'colour'"),
-                              ({"application_id": ids["application_id"], "index_id": ids["index_id"], "status": "ACTIVE"},
-                               "missing key 'data_source_id'")):
+    for payload, fragment in (
+        ({**ids}, "missing key 'status'"),
+        ({**ids, "status": "ACTIVE", "colour": "red"}, "unknown key 'colour'"),
+        ({"application_id": ids["application_id"], "index_id": ids["index_id"], "status": "ACTIVE"}, "missing key 'data_source_id'"),
+    ):
         with pytest.raises(urllib.error.HTTPError) as exc:
             ctl.call("POST", "data-source-status", payload)
         got_status, body = http_error(exc.value)
@@ -225,8 +241,11 @@ def test_data_source_status_route_errors(server: Harness) -> None:
     with pytest.raises(urllib.error.HTTPError) as exc:
         ctl.call("GET", "data-source-status")
     assert http_error(exc.value)[0] == 405
-    answer = ctl.call("POST", "data-source-status", {**ids, "status": "FAILED", "error": {"error_message": "Expired token"},
-                                                     "region": "us-east-1", "account_id": "123456789012"})
+    answer = ctl.call(
+        "POST",
+        "data-source-status",
+        {**ids, "status": "FAILED", "error": {"error_message": "Expired token"}, "region": "us-east-1", "account_id": "123456789012"},
+    )
     expired = {"error_code": "InvalidRequest", "error_message": "Expired token"}
     assert answer == {"data_source_status": {"status": "FAILED", "error": expired, "creating_seconds": None}}
     assert [r["operation"] for r in ctl.requests()] == ["CreateApplication", "CreateIndex", "CreateDataSource"]  # control: not logged
@@ -242,13 +261,15 @@ def test_seed_documents(qb: Harness) -> None:
     ids = qb.make_data_source(name="intranet")
     c = qb.client()
     assert _documents(c, ids) == []
-    added = qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "s3://intranet/a.pdf"}],
-                                  generate={"count": 3, "failed": 1})
-    assert added == ["s3://intranet/a.pdf", "s3://intranet/documents/doc-0001.pdf", "s3://intranet/documents/doc-0002.docx",
-                     "s3://intranet/documents/doc-0003.html"]
+    added = qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "s3://intranet/a.pdf"}], generate={"count": 3, "failed": 1})
+    assert added == [
+        "s3://intranet/a.pdf",
+        "s3://intranet/documents/doc-0001.pdf",
+        "s3://intranet/documents/doc-0002.docx",
+        "s3://intranet/documents/doc-0003.html",
+    ]
     docs = _documents(c, ids)
-    assert [(d["documentId"], d["status"]) for d in docs] == [(added[0], "INDEXED"), (added[1], "INDEXED"), (added[2], "FAILED"),
-                                                             (added[3], "INDEXED")]
+    assert [(d["documentId"], d["status"]) for d in docs] == [(added[0], "INDEXED"), (added[1], "INDEXED"), (added[2], "FAILED"), (added[3], "INDEXED")]
     assert docs[2]["error"] == {"errorCode": "InvalidRequest", "errorMessage": "The document exceeds the 50 MB size limit."}
     more = qb.ctl.seed_documents(**ids, generate={"count": 1})
     assert more == ["s3://intranet/documents/doc-0004.txt"] and len(_documents(c, ids)) == 5
@@ -259,16 +280,19 @@ def test_seed_documents(qb: Harness) -> None:
     assert {r["operation"] for r in qb.ctl.requests()} == {"CreateApplication", "CreateIndex", "CreateDataSource", "ListDocuments"}
 
 
-@pytest.mark.parametrize("keys, status, fragment", [
-    ({"documents": [{"status": "INDEXED", "document_id": "dup"}, {"status": "INDEXED", "document_id": "dup"}]}, 400, "appears twice"),
-    ({"documents": [{"status": "INDEXED", "document_id": "seeded.pdf"}]}, 400, "'seeded.pdf' is already used"),
-    ({"documents": [{"status": "GONE"}]}, 400, "'status'"),
-    ({"generate": {"count": -1}}, 400, "'count'"),
-    ({"documents": {"status": "INDEXED"}}, 400, "must be a list"),
-    ({"replace": "yes"}, 400, "'replace' must be true or false"),
-    ({"data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
-    ({"region": "xx-nowhere-1"}, 400, "region"),
-])
+@pytest.mark.parametrize(
+    "keys, status, fragment",
+    [
+        ({"documents": [{"status": "INDEXED", "document_id": "dup"}, {"status": "INDEXED", "document_id": "dup"}]}, 400, "appears twice"),
+        ({"documents": [{"status": "INDEXED", "document_id": "seeded.pdf"}]}, 400, "'seeded.pdf' is already used"),
+        ({"documents": [{"status": "GONE"}]}, 400, "'status'"),
+        ({"generate": {"count": -1}}, 400, "'count'"),
+        ({"documents": {"status": "INDEXED"}}, 400, "must be a list"),
+        ({"replace": "yes"}, 400, "'replace' must be true or false"),
+        ({"data_source_id": "00000000-0000-4000-8000-000000000000"}, 404, "not found"),
+        ({"region": "xx-nowhere-1"}, 400, "region"),
+    ],
+)
 def test_seed_documents_refuses(qb: Harness, keys: dict[str, Any], status: int, fragment: str) -> None:
     ids = qb.make_data_source()
     qb.ctl.seed_documents(**ids, documents=[{"status": "INDEXED", "document_id": "seeded.pdf"}])
@@ -287,11 +311,21 @@ def test_seed_documents_refuses(qb: Harness, keys: dict[str, Any], status: int, 
 def test_seed_documents_signature_export_and_route(server: Harness) -> None:
     assert "seed_documents" in control.__all__
     assert list(inspect.signature(control.seed_documents).parameters) == [
-        "application_id", "index_id", "data_source_id", "documents", "generate", "replace", "region", "account_id"]
+        "application_id",
+        "index_id",
+        "data_source_id",
+        "documents",
+        "generate",
+        "replace",
+        "region",
+        "account_id",
+    ]
     ctl: HttpControl = server.ctl
     ids = server.make_data_source()
-    for payload, fragment in (({"application_id": ids["application_id"], "index_id": ids["index_id"]}, "missing key 'data_source_id'"),
-                              ({**ids, "docs": []}, "unknown key 'docs'")):
+    for payload, fragment in (
+        ({"application_id": ids["application_id"], "index_id": ids["index_id"]}, "missing key 'data_source_id'"),
+        ({**ids, "docs": []}, "unknown key 'docs'"),
+    ):
         with pytest.raises(urllib.error.HTTPError) as exc:
             ctl.call("POST", "documents", payload)
         got_status, body = http_error(exc.value)
@@ -310,8 +344,9 @@ def test_set_next_sync_document_keys(inprocess: Harness) -> None:
     key = inprocess.make_data_source()
     plain = control.set_next_sync(**key)
     assert (plain["document_errors"], plain["document_failed_status"]) == (None, None)
-    chosen = control.set_next_sync(**key, document_errors=[{"error_code": "InternalError", "error_message": "OCR failed"}],
-                                   document_failed_status=["DOCUMENT_FAILED_TO_INDEX"])
+    chosen = control.set_next_sync(
+        **key, document_errors=[{"error_code": "InternalError", "error_message": "OCR failed"}], document_failed_status=["DOCUMENT_FAILED_TO_INDEX"]
+    )
     assert chosen["document_errors"] == [{"error_code": "InternalError", "error_message": "OCR failed"}]
     assert chosen["document_failed_status"] == ["DOCUMENT_FAILED_TO_INDEX"]
     assert control.set_next_sync(**key, document_failed_status="FAILED")["document_failed_status"] == ["FAILED"]

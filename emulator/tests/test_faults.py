@@ -15,8 +15,11 @@ import botocore.exceptions
 import pytest
 from moto import mock_aws
 
-from conftest import NO_RETRIES, Harness, http_error
-from qbusiness_emulator import control, faults
+from conftest import NO_RETRIES
+from conftest import Harness
+from conftest import http_error
+from qbusiness_emulator import control
+from qbusiness_emulator import faults
 
 
 def _kw(ids: dict[str, str]) -> dict[str, str]:
@@ -136,9 +139,22 @@ def test_faults_roundtrip_and_clear(qb: Harness) -> None:
     assert config == qb.ctl.get_faults()
     assert config["throttle_rate"] == 0.25 and config["operations"] == ["ListDataSourceSyncJobs"] and config["repeat_next_token"] is False
     cleared = qb.ctl.clear_faults()
-    assert cleared == qb.ctl.get_faults() == {"throttle_rate": 0.0, "server_error_rate": 0.0, "server_error_status": 500, "latency_ms": 0,
-                                              "seed": None, "operations": None, "history_order": "newest_first", "repeat_next_token": False,
-                                              "denied_access_keys": None, "drop_connection_rate": 0.0}
+    assert (
+        cleared
+        == qb.ctl.get_faults()
+        == {
+            "throttle_rate": 0.0,
+            "server_error_rate": 0.0,
+            "server_error_status": 500,
+            "latency_ms": 0,
+            "seed": None,
+            "operations": None,
+            "history_order": "newest_first",
+            "repeat_next_token": False,
+            "denied_access_keys": None,
+            "drop_connection_rate": 0.0,
+        }
+    )
 
 
 def test_denied_access_keys_answer_access_denied() -> None:
@@ -169,7 +185,9 @@ def test_dropped_connection_without_retries(qb: Harness) -> None:
     assert "Connection was closed before we received a valid response" in str(exc.value)
     assert c.get_data_source(**_kw(ids))["dataSourceId"] == ids["data_source_id"]  # other operations are not dropped
     assert [(r["operation"], r["status_code"], r["fault"]) for r in qb.ctl.requests()] == [
-        ("ListDataSourceSyncJobs", 0, "connection_dropped"), ("GetDataSource", 200, None)]
+        ("ListDataSourceSyncJobs", 0, "connection_dropped"),
+        ("GetDataSource", 200, None),
+    ]
     qb.ctl.clear_faults()
     assert len(c.list_data_source_sync_jobs(**_kw(ids))["history"]) == 3  # the server still answers afterwards
 
@@ -208,7 +226,9 @@ def test_fault_draw_order() -> None:
     runtime = faults.FaultInjector()
     runtime.configure({"drop_connection_rate": 1.0, "throttle_rate": 1.0, "server_error_rate": 1.0, "denied_access_keys": ["AKIADENIED"]})
     assert (runtime.decide("ListApplications", "AKIADENIED").fault, runtime.decide("ListApplications", "AKIAOTHER").fault) == (
-        "access_denied", "connection_dropped")
+        "access_denied",
+        "connection_dropped",
+    )
     assert runtime.decide("ListApplications").status == 0
     runtime.configure({"drop_connection_rate": 0.5, "throttle_rate": 0.5, "seed": 11})
     mixed = [runtime.decide("ListApplications").fault for _ in range(40)]
@@ -230,14 +250,22 @@ def test_dropped_connection_under_plain_moto_server() -> None:
     try:
         control.reset()
         host, port = moto_server.get_host_and_port()
-        client = boto3.client("qbusiness", region_name="us-east-1", endpoint_url=f"http://{host}:{port}",
-                              aws_access_key_id="testing", aws_secret_access_key="testing", config=NO_RETRIES)
+        client = boto3.client(
+            "qbusiness",
+            region_name="us-east-1",
+            endpoint_url=f"http://{host}:{port}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=NO_RETRIES,
+        )
         control.set_faults(drop_connection_rate=1.0, operations=["ListApplications"])
         with pytest.raises(botocore.exceptions.ConnectionClosedError):
             client.list_applications()
         app_id = client.create_application(displayName="after-drop")["applicationId"]
         assert [(r["operation"], r["status_code"], r["fault"]) for r in control.requests()] == [
-            ("ListApplications", 0, "connection_dropped"), ("CreateApplication", 200, None)]
+            ("ListApplications", 0, "connection_dropped"),
+            ("CreateApplication", 200, None),
+        ]
         assert app_id
     finally:
         moto_server.stop()

@@ -17,9 +17,13 @@ from botocore.config import Config
 from conftest import Harness
 from qbe_shapes import assert_output
 from qbusiness_emulator import history
-from qbusiness_emulator.clock import now_ms, parse_time
-from qbusiness_emulator.jobs import JobState, NextSync, SyncJob
-from qbusiness_emulator.models import DataSource, ServiceState
+from qbusiness_emulator.clock import now_ms
+from qbusiness_emulator.clock import parse_time
+from qbusiness_emulator.jobs import JobState
+from qbusiness_emulator.jobs import NextSync
+from qbusiness_emulator.jobs import SyncJob
+from qbusiness_emulator.models import DataSource
+from qbusiness_emulator.models import ServiceState
 from qbusiness_emulator.scenarios import job_from_spec
 
 UTC = datetime.timezone.utc
@@ -65,8 +69,10 @@ def _seed_timeline(qb: Harness) -> tuple[dict[str, str], dict[str, str]]:
     """Six jobs one hour apart from BASE; returns ids and {execution id: status}."""
     ids = qb.make_data_source()
     statuses = ["SUCCEEDED", "FAILED", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABORTED"]
-    specs = [{"execution_id": f"{i:08d}-0000-4000-8000-000000000000", "status": s,
-              "start_time": (BASE + datetime.timedelta(hours=i)).isoformat()} for i, s in enumerate(statuses)]
+    specs = [
+        {"execution_id": f"{i:08d}-0000-4000-8000-000000000000", "status": s, "start_time": (BASE + datetime.timedelta(hours=i)).isoformat()}
+        for i, s in enumerate(statuses)
+    ]
     qb.ctl.seed_history(**ids, jobs=specs)
     return ids, {spec["execution_id"]: spec["status"] for spec in specs}
 
@@ -220,8 +226,7 @@ def test_listing_follows_history_changes(qb: Harness) -> None:
     assert c.list_data_source_sync_jobs(**_kw(ids), maxResults=1)["history"][0]["executionId"] == replaced[-1]
 
 
-def _reference_listing(state: ServiceState, ds: DataSource, query: dict[str, str],
-                       options: dict[str, Any]) -> tuple[list[str], str | None]:
+def _reference_listing(state: ServiceState, ds: DataSource, query: dict[str, str], options: dict[str, Any]) -> tuple[list[str], str | None]:
     """The listing as computed before the order was cached: evaluate, filter, sort all, then paginate."""
     at = now_ms()
     start = parse_time(query["startTime"]) if "startTime" in query else None
@@ -243,8 +248,15 @@ def _reference_listing(state: ServiceState, ds: DataSource, query: dict[str, str
         selected.sort(key=lambda js: (js[0].start_ms, js[0].seq), reverse=(order != "oldest_first"))
     scope = ["ListDataSourceSyncJobs", ds.application_id, ds.index_id, ds.data_source_id, status_filter, start, end]
     size = int(query.get("maxResults", "10"))
-    page, token = history.paginate(history.snapshot(selected, lambda js: js[0].seq), size, query.get("nextToken"), scope, state.last_seq,
-                                   repeat_token=bool(options.get("repeat_next_token")), params=query)
+    page, token = history.paginate(
+        history.snapshot(selected, lambda js: js[0].seq),
+        size,
+        query.get("nextToken"),
+        scope,
+        state.last_seq,
+        repeat_token=bool(options.get("repeat_next_token")),
+        params=query,
+    )
     return [job.execution_id for job, _ in page], token
 
 
@@ -311,8 +323,7 @@ def test_cached_order_notices_jobs_changed_directly() -> None:
 
 
 # The listings a name lookup pages through: every item exactly once, in creation order, whatever the page size.
-def _by_paginator(c: Any, method: str, result_key: str, id_key: str, config: dict[str, Any] | None = None,
-                  **kw: Any) -> tuple[list[str], list[int]]:
+def _by_paginator(c: Any, method: str, result_key: str, id_key: str, config: dict[str, Any] | None = None, **kw: Any) -> tuple[list[str], list[int]]:
     pages = list(c.get_paginator(method).paginate(**kw, PaginationConfig=config or {}))
     for page in pages:
         assert_output(c.meta.method_to_api_mapping[method], page)
@@ -342,8 +353,15 @@ def test_25_data_sources_page_through(qb: Harness) -> None:
     c = qb.client()
     app = c.create_application(displayName="many-sources")["applicationId"]
     index = c.create_index(applicationId=app, displayName="main")["indexId"]
-    created = [c.create_data_source(applicationId=app, indexId=index, displayName=f"ds-{i % 4}",  # names repeat
-                                    configuration={"type": "S3"})["dataSourceId"] for i in range(25)]
+    created = [
+        c.create_data_source(
+            applicationId=app,
+            indexId=index,
+            displayName=f"ds-{i % 4}",  # names repeat
+            configuration={"type": "S3"},
+        )["dataSourceId"]
+        for i in range(25)
+    ]
     assert len(set(created)) == 25
     kw = {"applicationId": app, "indexId": index}
     args = ("list_data_sources", "dataSources", "dataSourceId")
@@ -353,8 +371,7 @@ def test_25_data_sources_page_through(qb: Harness) -> None:
         assert _by_max_results(c, *args, size, **kw) == (created, _pages(25, size))
     # botocore's MaxItems cuts a page in two; its resume token (with the same page size) carries on exactly there
     first = c.get_paginator("list_data_sources").paginate(**kw, PaginationConfig={"MaxItems": 12, "PageSize": 5}).build_full_result()
-    rest = c.get_paginator("list_data_sources").paginate(**kw, PaginationConfig={"StartingToken": first["NextToken"],
-                                                                                   "PageSize": 5}).build_full_result()
+    rest = c.get_paginator("list_data_sources").paginate(**kw, PaginationConfig={"StartingToken": first["NextToken"], "PageSize": 5}).build_full_result()
     assert [d["dataSourceId"] for d in first["dataSources"] + rest["dataSources"]] == created
     assert "NextToken" not in rest
 
@@ -369,8 +386,10 @@ def test_105_applications_and_105_indices_page_through(qb: Harness) -> None:
     indices = [i["index_id"] for i in loaded["applications"][0]["indices"]]
     assert len(set(apps)) == len(set(indices)) == 105
     c = qb.client()
-    for args, kw, expected in ((("list_applications", "applications", "applicationId"), {}, apps),
-                               (("list_indices", "indices", "indexId"), {"applicationId": apps[0]}, indices)):
+    for args, kw, expected in (
+        (("list_applications", "applications", "applicationId"), {}, apps),
+        (("list_indices", "indices", "indexId"), {"applicationId": apps[0]}, indices),
+    ):
         assert _by_paginator(c, *args, **kw) == (expected, [100, 5])  # no maxResults: the model's maximum, 100
         assert _by_paginator(c, *args, {"PageSize": 10}, **kw) == (expected, _pages(105, 10))
         for size in (1, 26, 100):
@@ -379,11 +398,14 @@ def test_105_applications_and_105_indices_page_through(qb: Harness) -> None:
     assert names.count("app-3") == 3 and names.count("first") == 1
 
 
-@pytest.mark.parametrize("method, kw_of, limit", [
-    ("list_applications", lambda ids: {}, 100),
-    ("list_indices", lambda ids: {"applicationId": ids["application_id"]}, 100),
-    ("list_data_sources", lambda ids: {"applicationId": ids["application_id"], "indexId": ids["index_id"]}, 10),
-])
+@pytest.mark.parametrize(
+    "method, kw_of, limit",
+    [
+        ("list_applications", lambda ids: {}, 100),
+        ("list_indices", lambda ids: {"applicationId": ids["application_id"]}, 100),
+        ("list_data_sources", lambda ids: {"applicationId": ids["application_id"], "indexId": ids["index_id"]}, 10),
+    ],
+)
 def test_resource_list_max_results_out_of_range(qb: Harness, method: str, kw_of: Any, limit: int) -> None:
     ids = qb.make_data_source()
     c = qb.client()

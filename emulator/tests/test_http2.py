@@ -23,8 +23,10 @@ import h2.events
 import h2.settings
 import pytest
 
-from conftest import EMULATOR_DIR, Harness
-from qbusiness_emulator.http2 import PREFACE, STATS
+from conftest import EMULATOR_DIR
+from conftest import Harness
+from qbusiness_emulator.http2 import PREFACE
+from qbusiness_emulator.http2 import STATS
 from sigv4 import signed_headers
 
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -214,8 +216,7 @@ def _npm_install() -> Path:
         if not stamp.exists() or stamp.read_bytes() != lock or not (JS_CACHE / "node_modules").is_dir():
             for name in ("package.json", "package-lock.json"):
                 shutil.copyfile(JS_DIR / name, JS_CACHE / name)
-            result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS_CACHE,
-                                    capture_output=True, text=True, timeout=600)
+            result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS_CACHE, capture_output=True, text=True, timeout=600)
             assert result.returncode == 0, f"npm ci failed:\n{result.stdout}\n{result.stderr}"
             stamp.write_bytes(lock)
     return JS_CACHE / "node_modules"
@@ -233,8 +234,13 @@ def run_js(js_sdk: Path, server: Harness, ids: dict[str, str], max_attempts: int
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     env.update(NODE_PATH=str(js_sdk), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true")
     assert server.endpoint_url is not None
-    result = subprocess.run(["node", str(JS_DIR / "sync-jobs.cjs"), server.endpoint_url, ids["application_id"], ids["index_id"],
-                             ids["data_source_id"], str(max_attempts)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        ["node", str(JS_DIR / "sync-jobs.cjs"), server.endpoint_url, ids["application_id"], ids["index_id"], ids["data_source_id"], str(max_attempts)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
-from conftest import NO_RETRIES, Harness
+from conftest import NO_RETRIES
+from conftest import Harness
 from qbe_shapes import assert_output
 
 BAD_ID = "x" * 35 + "_"  # 36 characters (passes botocore's length check) but breaks the service's pattern
@@ -39,20 +40,25 @@ def test_every_operation_happy_path(qb: Harness) -> None:
     got_index = c.get_index(applicationId=app, indexId=index["indexId"])
     assert_output("GetIndex", got_index)
     assert (got_index["applicationId"], got_index["indexId"], got_index["indexArn"], got_index["displayName"], got_index["status"]) == (
-        app, index["indexId"], index["indexArn"], "main", "ACTIVE")
+        app,
+        index["indexId"],
+        index["indexArn"],
+        "main",
+        "ACTIVE",
+    )
     assert got_index["createdAt"] == got_index["updatedAt"]
     indices = c.list_indices(applicationId=app)
     assert_output("ListIndices", indices)
     assert [(i["indexId"], i["displayName"], i["status"]) for i in indices["indices"]] == [(index["indexId"], "main", "ACTIVE")]
 
-    ds = c.create_data_source(applicationId=app, indexId=index["indexId"], displayName="docs", configuration={"type": "S3", "bucket": "b"},
-                              syncSchedule="cron(0 * * * ? *)")
+    ds = c.create_data_source(
+        applicationId=app, indexId=index["indexId"], displayName="docs", configuration={"type": "S3", "bucket": "b"}, syncSchedule="cron(0 * * * ? *)"
+    )
     assert_output("CreateDataSource", ds)
     ids = {"applicationId": app, "indexId": index["indexId"], "dataSourceId": ds["dataSourceId"]}
     got_ds = c.get_data_source(**ids)
     assert_output("GetDataSource", got_ds)
-    assert (got_ds["type"], got_ds["status"], got_ds["configuration"]["bucket"], got_ds["syncSchedule"]) == (
-        "S3", "ACTIVE", "b", "cron(0 * * * ? *)")
+    assert (got_ds["type"], got_ds["status"], got_ds["configuration"]["bucket"], got_ds["syncSchedule"]) == ("S3", "ACTIVE", "b", "cron(0 * * * ? *)")
     listed_ds = c.list_data_sources(applicationId=app, indexId=index["indexId"])
     assert_output("ListDataSources", listed_ds)
     assert [(d["dataSourceId"], d["type"]) for d in listed_ds["dataSources"]] == [(ds["dataSourceId"], "S3")]
@@ -76,8 +82,18 @@ def test_every_operation_happy_path(qb: Harness) -> None:
 def test_seeded_history_matches_output_shape(qb: Harness) -> None:
     ids = qb.make_data_source()
     qb.ctl.seed_history(**ids, generate={"count": 4, "status": ["FAILED", "INCOMPLETE", "ABORTED", "SUCCEEDED"]})
-    qb.ctl.seed_history(**ids, jobs=[{"status": "SYNCING", "start_time": "now-10"}, {"status": "FAILED", "start_time": "now-5000",
-                                     "error": {"error_code": "ResourceInactive", "error_message": "gone"}, "data_source_error_code": "X1"}])
+    qb.ctl.seed_history(
+        **ids,
+        jobs=[
+            {"status": "SYNCING", "start_time": "now-10"},
+            {
+                "status": "FAILED",
+                "start_time": "now-5000",
+                "error": {"error_code": "ResourceInactive", "error_message": "gone"},
+                "data_source_error_code": "X1",
+            },
+        ],
+    )
     c = qb.client()
     answer = c.list_data_source_sync_jobs(applicationId=ids["application_id"], indexId=ids["index_id"], dataSourceId=ids["data_source_id"])
     assert_output("ListDataSourceSyncJobs", answer)
@@ -106,8 +122,7 @@ def test_get_index(qb: Harness) -> None:
     other = c.get_index(applicationId=app, indexId=plain["indexId"])
     assert_output("GetIndex", other)
     assert (other["displayName"], other["type"], "description" in other) == ("big", "ENTERPRISE", False)
-    assert {k for k in other if k != "ResponseMetadata"} == {"applicationId", "indexId", "displayName", "indexArn", "status", "type",
-                                                             "createdAt", "updatedAt"}
+    assert {k for k in other if k != "ResponseMetadata"} == {"applicationId", "indexId", "displayName", "indexArn", "status", "type", "createdAt", "updatedAt"}
     # the scenario's index, with its description
     loaded = qb.ctl.load_scenario({"applications": [{"name": "s", "indices": [{"name": "seeded", "description": "from the scenario"}]}]})
     app_id = loaded["applications"][0]["application_id"]
@@ -126,8 +141,9 @@ def test_display_names_may_repeat(qb: Harness) -> None:
     indices = [c.create_index(applicationId=apps[0], displayName="main")["indexId"] for _ in range(2)]
     assert indices[0] != indices[1]
     assert [(i["indexId"], i["displayName"]) for i in c.list_indices(applicationId=apps[0])["indices"]] == [(i, "main") for i in indices]
-    sources = [c.create_data_source(applicationId=apps[0], indexId=indices[1], displayName="docs",
-                                    configuration={"type": "S3"})["dataSourceId"] for _ in range(2)]
+    sources = [
+        c.create_data_source(applicationId=apps[0], indexId=indices[1], displayName="docs", configuration={"type": "S3"})["dataSourceId"] for _ in range(2)
+    ]
     assert sources[0] != sources[1]
     listed = c.list_data_sources(applicationId=apps[0], indexId=indices[1])["dataSources"]
     assert [(d["dataSourceId"], d["displayName"]) for d in listed] == [(d, "docs") for d in sources]
@@ -194,15 +210,31 @@ def test_validation_errors(qb: Harness) -> None:
     assert _validation(exc)["fields"][0]["name"] == "displayName"
 
 
-@pytest.mark.parametrize("operation", ["get_application", "list_indices", "get_index", "get_data_source", "list_data_sources",
-                                       "list_data_source_sync_jobs", "start_data_source_sync_job", "stop_data_source_sync_job",
-                                       "list_documents"])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "get_application",
+        "list_indices",
+        "get_index",
+        "get_data_source",
+        "list_data_sources",
+        "list_data_source_sync_jobs",
+        "start_data_source_sync_job",
+        "stop_data_source_sync_job",
+        "list_documents",
+    ],
+)
 def test_unknown_resources(qb: Harness, operation: str) -> None:
     ids = qb.make_data_source()
     c = qb.client(config=NO_RETRIES)
     full = {"applicationId": ids["application_id"], "indexId": ids["index_id"], "dataSourceId": ids["data_source_id"]}
-    needed = {"get_application": ["applicationId"], "list_indices": ["applicationId"], "get_index": ["applicationId", "indexId"],
-              "list_data_sources": ["applicationId", "indexId"], "list_documents": ["applicationId", "indexId"]}
+    needed = {
+        "get_application": ["applicationId"],
+        "list_indices": ["applicationId"],
+        "get_index": ["applicationId", "indexId"],
+        "list_data_sources": ["applicationId", "indexId"],
+        "list_documents": ["applicationId", "indexId"],
+    }
     names = needed.get(operation, ["applicationId", "indexId", "dataSourceId"])
     expected_type = {"applicationId": "Application", "indexId": "Index", "dataSourceId": "DataSource"}
     for unknown in names:
@@ -280,8 +312,7 @@ def test_list_documents_400_in_4_pages(qb: Harness) -> None:
         if not token:
             break
     assert (calls, seen) == (4, expected)
-    assert [len(p["documentDetailList"]) for p in c.get_paginator("list_documents").paginate(**kw, PaginationConfig={"PageSize": 7})] == \
-        [7] * 57 + [1]
+    assert [len(p["documentDetailList"]) for p in c.get_paginator("list_documents").paginate(**kw, PaginationConfig={"PageSize": 7})] == [7] * 57 + [1]
     assert [r["operation"] for r in qb.ctl.requests()].count("ListDocuments") == 4 + 4 + 58
 
 
@@ -325,21 +356,32 @@ def test_list_documents_validation(qb: Harness) -> None:
 def test_list_documents_data_source_filter(qb: Harness) -> None:
     kw, sources = _documents_scenario(
         qb,
-        {"name": "wiki", "type": "CONFLUENCEV2", "documents": [
-            {"document_id": "https://wiki.example.com/display/HR/Leave", "status": "INDEXED", "created_at": "now-7200"},
-            {"status": "DOCUMENT_FAILED_TO_INDEX", "created_at": "now-60",
-             "error": {"error_code": "InvalidRequest", "error_message": "The page is too large"}}]},
+        {
+            "name": "wiki",
+            "type": "CONFLUENCEV2",
+            "documents": [
+                {"document_id": "https://wiki.example.com/display/HR/Leave", "status": "INDEXED", "created_at": "now-7200"},
+                {
+                    "status": "DOCUMENT_FAILED_TO_INDEX",
+                    "created_at": "now-60",
+                    "error": {"error_code": "InvalidRequest", "error_message": "The page is too large"},
+                },
+            ],
+        },
         {"name": "handbook", "generate_documents": {"count": 3, "created_at": "now-3600"}},
-        {"name": "empty"})
+        {"name": "empty"},
+    )
     c = qb.client()
     wiki, handbook, empty = (ds["data_source_id"] for ds in sources)
     every = _all_documents(c, **kw)
     # creation order across the index: by createdAt
-    assert [d["documentId"] for d in every] == ["https://wiki.example.com/display/HR/Leave", *sources[1]["document_ids"],
-                                                sources[0]["document_ids"][1]]
+    assert [d["documentId"] for d in every] == ["https://wiki.example.com/display/HR/Leave", *sources[1]["document_ids"], sources[0]["document_ids"][1]]
     assert sources[0]["document_ids"][1] == "wiki/documents/doc-0001.pdf"
-    assert sources[1]["document_ids"] == ["s3://handbook/documents/doc-0001.pdf", "s3://handbook/documents/doc-0002.docx",
-                                          "s3://handbook/documents/doc-0003.html"]
+    assert sources[1]["document_ids"] == [
+        "s3://handbook/documents/doc-0001.pdf",
+        "s3://handbook/documents/doc-0002.docx",
+        "s3://handbook/documents/doc-0003.html",
+    ]
     assert every[-1]["error"] == {"errorCode": "InvalidRequest", "errorMessage": "The page is too large"}
     assert [d["documentId"] for d in _all_documents(c, **kw, dataSourceIds=[wiki])] == sources[0]["document_ids"]
     assert [d["documentId"] for d in _all_documents(c, **kw, dataSourceIds=[handbook])] == sources[1]["document_ids"]

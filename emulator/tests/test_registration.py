@@ -19,7 +19,8 @@ import pytest
 from moto.backends import get_service_from_url
 
 import qbusiness_emulator
-from conftest import EMULATOR_DIR, NO_RETRIES
+from conftest import EMULATOR_DIR
+from conftest import NO_RETRIES
 from qbe_shapes import output_errors
 from qbusiness_emulator import control
 
@@ -80,8 +81,7 @@ def test_unregistered_backend_would_escape(no_network: list[Any]) -> None:
 
 
 # The service logic; only models (the backend), responses, urls, control and server are moto's adapters.
-LOGIC_MODULES = ("clock", "documents", "exceptions", "faults", "history", "jobs", "operations", "requestlog", "scenarios",
-                 "validation")
+LOGIC_MODULES = ("clock", "documents", "exceptions", "faults", "history", "jobs", "operations", "requestlog", "scenarios", "validation")
 
 
 def test_service_logic_has_no_moto_imports() -> None:
@@ -99,20 +99,23 @@ def test_service_logic_has_no_moto_imports() -> None:
 
 def test_shape_checker_rejects_bad_answers() -> None:
     """The checker used by the other tests does catch type, enum, pattern and required-member errors."""
-    good = {"history": [{"executionId": "a" * 36, "status": "SUCCEEDED", "startTime": datetime.datetime.now(datetime.timezone.utc),
-                         "metrics": {"documentsAdded": "1"}}]}
+    good = {
+        "history": [
+            {"executionId": "a" * 36, "status": "SUCCEEDED", "startTime": datetime.datetime.now(datetime.timezone.utc), "metrics": {"documentsAdded": "1"}}
+        ]
+    }
     assert output_errors("ListDataSourceSyncJobs", good) == []
     bad = {"history": [{"executionId": "_" * 36, "status": "DONE", "startTime": 12, "metrics": {"documentsAdded": 1}, "extra": 1}]}
     errors = "\n".join(output_errors("ListDataSourceSyncJobs", bad))
     for fragment in ("executionId", "not in enum", "expected a timestamp", "documentsAdded: expected a string", "unknown member extra"):
         assert fragment in errors
-    assert output_errors("GetApplication", {"qAppsConfiguration": {}}) == [
-        "GetApplication.qAppsConfiguration: missing required member qAppsControlMode"]
+    assert output_errors("GetApplication", {"qAppsConfiguration": {}}) == ["GetApplication.qAppsConfiguration: missing required member qAppsControlMode"]
     assert output_errors("ListApplications", {"nextToken": ""}) == ["ListApplications.nextToken: length 0 < min 1"]
     # DocumentId's pattern is \P{C}* (Java's Unicode classes, which Python's re lacks): checked by category
     assert output_errors("ListDocuments", {"documentDetailList": [{"documentId": "s3://b/é.pdf"}]}) == []
     assert output_errors("ListDocuments", {"documentDetailList": [{"documentId": "a\x00b"}]}) == [
-        "ListDocuments.documentDetailList[0].documentId: 'a\\x00b' does not match pattern \\P{C}*"]
+        "ListDocuments.documentDetailList[0].documentId: 'a\\x00b' does not match pattern \\P{C}*"
+    ]
 
 
 def test_plain_moto_server_serves_qbusiness() -> None:
@@ -123,8 +126,14 @@ def test_plain_moto_server_serves_qbusiness() -> None:
     server.start()
     try:
         host, port = server.get_host_and_port()
-        client = boto3.client("qbusiness", region_name="eu-central-1", endpoint_url=f"http://{host}:{port}",
-                              aws_access_key_id="testing", aws_secret_access_key="testing", config=NO_RETRIES)
+        client = boto3.client(
+            "qbusiness",
+            region_name="eu-central-1",
+            endpoint_url=f"http://{host}:{port}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=NO_RETRIES,
+        )
         app_id = client.create_application(displayName="plain-moto")["applicationId"]
         assert [a["applicationId"] for a in client.list_applications()["applications"]] == [app_id]
     finally:

@@ -58,8 +58,7 @@ print(f"rounds={rounds} requests={len(REQUEST_LOG.entries())}")
 def test_shutdown_survives_a_signal_at_any_moment_under_load() -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(EMULATOR_DIR)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    result = subprocess.run([sys.executable, "-c", SHUTDOWN_ROUNDS, "20250301", "200"], capture_output=True, text=True, env=env,
-                            timeout=90)
+    result = subprocess.run([sys.executable, "-c", SHUTDOWN_ROUNDS, "20250301", "200"], capture_output=True, text=True, env=env, timeout=90)
     assert result.returncode == 0, result.stderr
     rounds, requests = (int(part.split("=")[1]) for part in result.stdout.split())
     assert rounds == 200 and requests > 0, result.stdout

@@ -18,13 +18,13 @@ from ansible.errors import AnsibleActionFail
 from ansible.utils.display import Display
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._action_base import QBusinessAction
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import argument_spec
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
@@ -99,8 +99,9 @@ class ActionModule(QBusinessAction):
         verdicts = run.verdicts = run_concurrently(gate_one, refs)
 
         sync_jobs = [verdict.as_result() for verdict in verdicts]
-        result: Dict[str, Any] = dict(changed=False, sync_jobs=sync_jobs, elapsed=round(time.monotonic() - run.started, 3),
-                                      msg=gate_message(verdicts, gate.fail_msg))
+        result: Dict[str, Any] = dict(
+            changed=False, sync_jobs=sync_jobs, elapsed=round(time.monotonic() - run.started, 3), msg=gate_message(verdicts, gate.fail_msg)
+        )
         if len(sync_jobs) == 1:
             result["sync_job"] = sync_jobs[0]
         if not all(verdict.passed for verdict in verdicts):

@@ -178,7 +178,6 @@ from typing import Optional
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.errors import AnsibleParserError
-
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
@@ -243,8 +242,7 @@ class InventoryModule(AWSInventoryBase):
             return list(options.regions)
         region = self.region  # the region option, the environment, or the profile
         if not region:
-            raise AnsibleParserError(f"{_PREFIX}: regions: none given and no region configured; set regions, region, "
-                                     "AWS_REGION or a profile's region")
+            raise AnsibleParserError(f"{_PREFIX}: regions: none given and no region configured; set regions, region, AWS_REGION or a profile's region")
         try:
             return [validate_region("region", region)]
         except OptionError as e:

@@ -114,10 +114,10 @@ from typing import Optional
 
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
-
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
@@ -132,7 +132,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 
 SELECTION_OPTIONS = ("application_id", "application_name", "index_id", "index_name", "data_source_id", "data_source_name")
 

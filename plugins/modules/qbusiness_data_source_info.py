@@ -194,7 +194,6 @@ data_sources:
         end_time: "2024-05-01T10:12:31+00:00"
 """
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
@@ -202,6 +201,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.data_sour
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_list
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_index_selection
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 
 
 def main() -> None:

@@ -168,7 +168,6 @@ next_token:
   sample: eyJuZXh0VG9rZW4iOiAiLi4uIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogNX0=
 """
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import DATA_SOURCE_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
@@ -184,11 +183,13 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names imp
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 
 
 def main() -> None:
     spec = argument_spec(
-        INDEX_SPEC, DATA_SOURCE_SPEC,
+        INDEX_SPEC,
+        DATA_SOURCE_SPEC,
         statuses=dict(type="list", elements="str", choices=list(DOCUMENT_STATUSES)),
         max_results=dict(type="int"),
         next_token=dict(type="str", no_log=False),

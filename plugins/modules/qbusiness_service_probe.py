@@ -262,7 +262,6 @@ msg:
   type: str
 """
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.options import PROBE_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.options import validate_probe_options
 from ansible_collections.qbusiness.ops.plugins.module_utils._probe.run import run_probe
@@ -270,6 +269,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import argument_spec
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import qbusiness_client
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 
 
 def main() -> None:

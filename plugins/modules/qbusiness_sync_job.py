@@ -179,7 +179,6 @@ sync_job:
 from typing import Any
 from typing import Dict
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import DATA_SOURCE_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import WAIT_SPEC
@@ -193,11 +192,14 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ENSURE_SYNC_STATE
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import SYNC_STATES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import timeout_reason
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 
 
 def main() -> None:
     spec = argument_spec(
-        INDEX_SPEC, DATA_SOURCE_SPEC, WAIT_SPEC,
+        INDEX_SPEC,
+        DATA_SOURCE_SPEC,
+        WAIT_SPEC,
         state=dict(type="str", choices=list(SYNC_STATES), default="started"),
         wait=dict(type="bool", default=False),
     )
@@ -210,8 +212,11 @@ def main() -> None:
     ref = module.checked_call(lambda: NameResolver(client).data_source_ref(selection))
     change = module.checked_call(
         lambda: ensure_sync(
-            DataSourceService(client, ref), check_mode=module.check_mode,
-            wait=params["wait"], wait_timeout=wait_timeout, wait_sleep=wait_sleep,
+            DataSourceService(client, ref),
+            check_mode=module.check_mode,
+            wait=params["wait"],
+            wait_timeout=wait_timeout,
+            wait_sleep=wait_sleep,
         )
     )
 

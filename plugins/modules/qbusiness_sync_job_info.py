@@ -293,7 +293,6 @@ next_token:
   sample: eyJuZXh0VG9rZW4iOiAiLi4uIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogNX0=
 """
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import DATA_SOURCE_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import FILTERS_SPEC
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import INDEX_SPEC
@@ -310,12 +309,17 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
+from ansible_collections.qbusiness.ops.plugins.module_utils.modules import QBusinessModule
 
 
 def main() -> None:
     spec = argument_spec(
-        INDEX_SPEC, DATA_SOURCE_SPEC, FILTERS_SPEC,
-        max_results=dict(type="int"), next_token=dict(type="str", no_log=False), failed_documents=dict(type="bool", default=False),
+        INDEX_SPEC,
+        DATA_SOURCE_SPEC,
+        FILTERS_SPEC,
+        max_results=dict(type="int"),
+        next_token=dict(type="str", no_log=False),
+        failed_documents=dict(type="bool", default=False),
     )
     module = QBusinessModule(argument_spec=spec, supports_check_mode=True)
     params = module.params

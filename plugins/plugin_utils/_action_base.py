@@ -15,7 +15,6 @@ from typing import NoReturn
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
-
 from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBase
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import Spec

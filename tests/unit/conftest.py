@@ -16,12 +16,11 @@ _AnsibleCollectionFinder(paths=[os.path.abspath(os.path.join(os.path.dirname(__f
 
 import boto3  # noqa: E402  pylint: disable=wrong-import-position
 import pytest
-from moto import mock_aws
-
 import qbusiness_emulator  # noqa: F401  pylint: disable=unused-import  # registers the qbusiness backend with moto
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from moto import mock_aws
 from qbusiness_emulator import control
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import RETRY_DECORATOR
 
 

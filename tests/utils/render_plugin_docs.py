@@ -10,8 +10,12 @@ import sys
 
 import yaml
 from antsibull_docs_parser import dom
-from antsibull_docs_parser.format import Formatter, LinkProvider, format_paragraphs
-from antsibull_docs_parser.parser import Context, Whitespace, parse
+from antsibull_docs_parser.format import Formatter
+from antsibull_docs_parser.format import LinkProvider
+from antsibull_docs_parser.format import format_paragraphs
+from antsibull_docs_parser.parser import Context
+from antsibull_docs_parser.parser import Whitespace
+from antsibull_docs_parser.parser import parse
 
 dump_file, tree, collection, dest = sys.argv[1:5]
 
@@ -20,14 +24,28 @@ BANNER = (
     "change the plugin's DOCUMENTATION, EXAMPLES or RETURN and run `make docs`. -->"
 )
 TYPE_TITLES = {
-    "module": "Modules", "lookup": "Lookup plugins", "filter": "Filter plugins", "test": "Test plugins",
-    "inventory": "Inventory plugins", "callback": "Callback plugins", "connection": "Connection plugins",
-    "become": "Become plugins", "cache": "Cache plugins", "vars": "Vars plugins",
-    "strategy": "Strategy plugins", "shell": "Shell plugins", "cliconf": "Cliconf plugins",
-    "httpapi": "Httpapi plugins", "netconf": "Netconf plugins",
+    "module": "Modules",
+    "lookup": "Lookup plugins",
+    "filter": "Filter plugins",
+    "test": "Test plugins",
+    "inventory": "Inventory plugins",
+    "callback": "Callback plugins",
+    "connection": "Connection plugins",
+    "become": "Become plugins",
+    "cache": "Cache plugins",
+    "vars": "Vars plugins",
+    "strategy": "Strategy plugins",
+    "shell": "Shell plugins",
+    "cliconf": "Cliconf plugins",
+    "httpapi": "Httpapi plugins",
+    "netconf": "Netconf plugins",
 }
 TYPE_NAMES = {
-    "str": "string", "bool": "boolean", "int": "integer", "dict": "dictionary", "raw": "any",
+    "str": "string",
+    "bool": "boolean",
+    "int": "integer",
+    "dict": "dictionary",
+    "raw": "any",
 }
 EXTERNAL_DOCS = "https://docs.ansible.com/ansible/latest/collections/{ns}/{name}/{short}_{type}.html"
 
@@ -167,10 +185,8 @@ def paragraphs(text, plugin_id):
     """Rendered Markdown of each paragraph of a description (a string or a list of strings)."""
     result = []
     for par in as_list(text):
-        parsed = parse(str(par), Context(current_plugin=plugin_id), errors="exception",
-                       whitespace=Whitespace.STRIP)
-        md = format_paragraphs(parsed, formatter=FORMATTER, link_provider=LINKS, current_plugin=plugin_id,
-                               postprocess_paragraph=lambda p: " ".join(p.split()))
+        parsed = parse(str(par), Context(current_plugin=plugin_id), errors="exception", whitespace=Whitespace.STRIP)
+        md = format_paragraphs(parsed, formatter=FORMATTER, link_provider=LINKS, current_plugin=plugin_id, postprocess_paragraph=lambda p: " ".join(p.split()))
         md = re.sub(r"^([#>+=-])", r"\\\1", md)  # not a heading, quote or list item at a line start
         md = re.sub(r"^(\d+)([.)])", r"\1\\\2", md)
         result.append(md)
@@ -326,8 +342,7 @@ def plugin_page(fqcn, plugin_type, record, anchors, short_descriptions):
     out += ["- " + p for p in paragraphs(doc.get("description"), plugin_id)] + [""]
 
     if doc.get("requirements"):
-        where = ("the host that executes this module" if plugin_type == "module"
-                 else f"the local controller node that executes this {what}")
+        where = "the host that executes this module" if plugin_type == "module" else f"the local controller node that executes this {what}"
         out += ["## Requirements", "", f"The following are needed on {where}:", ""]
         out += ["- " + p for p in paragraphs(doc["requirements"], plugin_id)] + [""]
 
@@ -337,8 +352,7 @@ def plugin_page(fqcn, plugin_type, record, anchors, short_descriptions):
         out += table(["Parameter", "Comments"], option_rows({"_terms": options.pop("_terms")}, plugin_id, doc, anchors))
         out.append("")
         title = "## Keyword parameters"
-        lead = ("These are the keyword parameters of the lookup, as in "
-                + code(f"lookup('{fqcn}', term1, term2, key1=value1, key2=value2)") + ".")
+        lead = "These are the keyword parameters of the lookup, as in " + code(f"lookup('{fqcn}', term1, term2, key1=value1, key2=value2)") + "."
     else:
         title = "## Parameters"
         lead = None
@@ -397,8 +411,11 @@ def plugin_page(fqcn, plugin_type, record, anchors, short_descriptions):
     if record.get("return"):
         out += ["## Return values", ""]
         if plugin_type == "module":
-            out += ["Besides the [common return values](https://docs.ansible.com/ansible/latest/reference_appendices/common_return_values.html), "
-                    "this module returns:", ""]
+            out += [
+                "Besides the [common return values](https://docs.ansible.com/ansible/latest/reference_appendices/common_return_values.html), "
+                "this module returns:",
+                "",
+            ]
         out += table(["Key", "Description"], return_rows(record["return"], plugin_id, doc, anchors)) + [""]
 
     if doc.get("author"):
@@ -431,13 +448,13 @@ def index_page(plugins, galaxy, runtime):
         out += table(["Name", "Description"], rows) + [""]
     groups = runtime.get("action_groups") or {}
     if groups:
-        out += ["## Action groups", "",
-                "`module_defaults` with `group/<name>` sets options for every member of the group.", ""]
+        out += ["## Action groups", "", "`module_defaults` with `group/<name>` sets options for every member of the group.", ""]
         rows = []
         for group in sorted(groups):
             members = [m for m in groups[group] if isinstance(m, str)]
-            rows.append(f"| {code('group/' + collection + '.' + group)} | "
-                        + ", ".join(esc(collection + "." + m) if "." not in m else esc(m) for m in members) + " |")
+            rows.append(
+                f"| {code('group/' + collection + '.' + group)} | " + ", ".join(esc(collection + "." + m) if "." not in m else esc(m) for m in members) + " |"
+            )
         out += table(["Group", "Members"], rows) + [""]
     out += ["`ansible-doc <name>` shows the same documentation on the command line.", ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -483,8 +500,7 @@ for key, record in sorted(plugins.items()):
 LINKS = Links(anchors)
 pages = {}
 for (fqcn, plugin_type), record in sorted(plugins.items()):
-    pages[page_name(fqcn.split(".", 2)[2], plugin_type)] = plugin_page(
-        fqcn, plugin_type, record, set(), short_descriptions)
+    pages[page_name(fqcn.split(".", 2)[2], plugin_type)] = plugin_page(fqcn, plugin_type, record, set(), short_descriptions)
 pages["README.md"] = index_page(plugins, galaxy, runtime)
 
 for name, text in sorted(pages.items()):

@@ -44,7 +44,10 @@ class ProbeContext:
             found = None
         evidence.extend(lines)
         evidence.append(
-            {True: f"  job {execution_id} listed", False: f"  job {execution_id} NOT listed",
-             None: f"  job {execution_id} not among the first {self.limit} jobs listed (sample_size)"}[found]
+            {
+                True: f"  job {execution_id} listed",
+                False: f"  job {execution_id} NOT listed",
+                None: f"  job {execution_id} not among the first {self.limit} jobs listed (sample_size)",
+            }[found]
         )
         return found

@@ -51,8 +51,16 @@ class Finding:
         """The finding as the module returns it (RV(behaviours) of qbusiness_service_probe)."""
         b = self.behaviour
         return dict(
-            item=b.item, key=b.key, behaviour=b.title, assumed=b.assumed, reference=b.reference, observed=self.observed,
-            result=self.result, holds=self.holds, summary=self.summary, evidence=list(self.evidence),
+            item=b.item,
+            key=b.key,
+            behaviour=b.title,
+            assumed=b.assumed,
+            reference=b.reference,
+            observed=self.observed,
+            result=self.result,
+            holds=self.holds,
+            summary=self.summary,
+            evidence=list(self.evidence),
         )
 
     def report(self) -> List[str]:

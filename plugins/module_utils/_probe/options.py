@@ -13,9 +13,9 @@ from typing import Any
 from typing import Dict
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.argument_specs import Spec
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import DataSourceSelection
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import validate_data_source_selection
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import int_at_least
 
 DEFAULT_SAMPLE_SIZE = 30
 

@@ -113,8 +113,9 @@ def probe_time_filter(ctx: ProbeContext, sample: List[ServiceJob]) -> Finding:
     job = probe_job(sample)
     if job is None:
         return not_observable(
-            TIME_FILTER, f"none of the {len(sample)} jobs read first is finished and lasted at least 2 s: the field and the "
-            "bounds show only on such a job", [],
+            TIME_FILTER,
+            f"none of the {len(sample)} jobs read first is finished and lasted at least 2 s: the field and the bounds show only on such a job",
+            [],
         )
     job_id = str(job["executionId"])
     times = {"startTime": start_time_of(job), "endTime": end_time_of(job)}
@@ -176,8 +177,10 @@ def probe_running(ctx: ProbeContext, sample: List[ServiceJob]) -> Finding:
     candidates = [job for job in newest_first(list(running.values())) if start_time_of(job) is not None]
     if not candidates:
         return not_observable(
-            RUNNING, "no sync is in progress now: probe again while one runs (the collection lists the in-progress statuses "
-            "itself, so it does not depend on this)", evidence, holds,
+            RUNNING,
+            "no sync is in progress now: probe again while one runs (the collection lists the in-progress statuses itself, so it does not depend on this)",
+            evidence,
+            holds,
         )
     job = candidates[0]
     started = start_time_of(job)
@@ -189,7 +192,5 @@ def probe_running(ctx: ProbeContext, sample: List[ServiceJob]) -> Finding:
     status_words = "statusFilter lists the syncs in progress" if not problems else "statusFilter DOES NOT list the syncs in progress as asked"
     if kept is None:
         return not_observable(RUNNING, f"the time-filtered listing was cut short by sample_size; {status_words}", evidence, holds)
-    summary = (
-        f"a listing from a second before sync {job_id} started {'keeps' if kept else 'leaves out'} that sync in progress; {status_words}"
-    )
+    summary = f"a listing from a second before sync {job_id} started {'keeps' if kept else 'leaves out'} that sync in progress; {status_words}"
     return observed(RUNNING, "kept" if kept else "left_out", summary, evidence, holds)

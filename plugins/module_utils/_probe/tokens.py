@@ -76,7 +76,8 @@ def probe_token_binding(ctx: ProbeContext) -> Finding:
     first, token = ctx.source.list_sync_jobs_page(1)
     if not token:
         return not_observable(
-            TOKEN_BINDING, "the first page of one job carried no nextToken: the data source has fewer than 2 sync jobs",
+            TOKEN_BINDING,
+            "the first page of one job carried no nextToken: the data source has fewer than 2 sync jobs",
             ctx.recorder.since(mark),
         )
     other, refusal = _page_or_refusal(ctx, 2, token)
@@ -98,7 +99,8 @@ def probe_token_binding(ctx: ProbeContext) -> Finding:
         if next_token is not None and next_token == same_token:
             problems.append("the next page answered the same nextToken again")
     binding = (
-        f"a token taken with maxResults=2 instead of the 1 that produced it was refused ({refusal})" if other is None
+        f"a token taken with maxResults=2 instead of the 1 that produced it was refused ({refusal})"
+        if other is None
         else "a token taken with maxResults=2 instead of the 1 that produced it was accepted"
     )
     resumed = "; ".join(problems) if problems else "with the same parameters the token gave the next page, other jobs and a new token"
@@ -108,9 +110,7 @@ def probe_token_binding(ctx: ProbeContext) -> Finding:
 def probe_token_expiry(ctx: ProbeContext, wait_seconds: int, sleep: Callable[[float], None] = time.sleep) -> Finding:
     """A token used ``wait_seconds`` after the service gave it, with the same parameters. Two requests."""
     if wait_seconds == 0:
-        return not_probed(
-            TOKEN_EXPIRY, "not probed: token_ttl_probe_seconds is 0; the collection does not depend on it (register item 4)"
-        )
+        return not_probed(TOKEN_EXPIRY, "not probed: token_ttl_probe_seconds is 0; the collection does not depend on it (register item 4)")
     mark = len(ctx.recorder.calls)
     dummy, token = ctx.source.list_sync_jobs_page(1)
     if not token:

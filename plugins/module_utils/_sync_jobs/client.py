@@ -18,13 +18,13 @@ from typing import Tuple
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import is_validation_error
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import service_errors
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import PAGE_SIZE
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens import ResumePoint
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
 
 # amazon.aws's AWSRetry does not count these as retryable; Q Business throttles with ThrottlingException,
 # and a 5xx without an error code reaches botocore as its bare HTTP status.

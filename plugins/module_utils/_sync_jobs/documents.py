@@ -25,8 +25,8 @@ from typing import Tuple
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import paginate
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import as_utc
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import as_utc
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import end_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import iso_time
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
@@ -178,8 +178,9 @@ def failed_documents_by_job(source: DataSourceService, jobs: List[ServiceJob], l
     owned: Dict[str, List[Document]] = {}
     for document in documents:
         updated = as_utc(document.get("updatedAt"))
-        owner = next((execution_id for started, ended, execution_id in spans
-                      if updated is not None and started <= updated and (ended is None or updated <= ended)), None)
+        owner = next(
+            (execution_id for started, ended, execution_id in spans if updated is not None and started <= updated and (ended is None or updated <= ended)), None
+        )
         if owner is not None:
             owned.setdefault(owner, []).append(normalize_document(document))
     by_job = {}

@@ -47,8 +47,7 @@ def is_known_status(job: Optional[ServiceJob]) -> bool:
 
 def unknown_status_note(job: ServiceJob) -> str:
     """What to say of a job whose status the collection does not know."""
-    return (f"sync {job.get('executionId')} has status {job.get('status')!r}, which is none of the statuses qbusiness.ops knows "
-            f"({', '.join(SYNC_JOB_STATUSES)})")
+    return f"sync {job.get('executionId')} has status {job.get('status')!r}, which is none of the statuses qbusiness.ops knows ({', '.join(SYNC_JOB_STATUSES)})"
 
 
 def as_utc(value: Any) -> Optional[datetime]:

@@ -25,8 +25,8 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import RUNNING_STATUSES_IN_ORDER
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import OLDEST
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import RUNNING_STATUSES_IN_ORDER
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
@@ -99,8 +99,7 @@ def list_jobs_from(source: DataSourceService, anchor: ServiceJob, filters: Optio
     if started is not None:
         since = started - WINDOW_MARGIN
         floor = filters.get("startTime")
-        jobs = [job for job in _Reads(source, filters).read(dict(filters, startTime=max(since, floor) if floor else since))
-                if _started_within(job, since)]
+        jobs = [job for job in _Reads(source, filters).read(dict(filters, startTime=max(since, floor) if floor else since)) if _started_within(job, since)]
         if anchor.get("executionId") in {job.get("executionId") for job in jobs}:
             return jobs
     return source.list_all_sync_jobs(filters)

@@ -96,9 +96,7 @@ def validate_name(option: str, value: Any) -> str:
     if isinstance(value, list) or (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
         raise OptionError(f"{option} takes one display name, not a list; got {shorten(value)}")
     if not isinstance(value, str) or not 1 <= len(value) <= _MAX_NAME_LENGTH or not value[0].isalnum() or not value[0].isascii():
-        raise OptionError(
-            f"{option} must be a display name: 1 to {_MAX_NAME_LENGTH} characters, starting with a letter or a digit; got {shorten(value)}"
-        )
+        raise OptionError(f"{option} must be a display name: 1 to {_MAX_NAME_LENGTH} characters, starting with a letter or a digit; got {shorten(value)}")
     return value
 
 
@@ -165,9 +163,7 @@ class NameResolver:
         key = (level.operation,) + tuple(sorted(parents.items()))
         if key not in self._listings:
             call = getattr(self.client, level.operation)  # looked up at each call, so that a test can replace it
-            self._listings[key], dummy = paginate(
-                call, dict(parents), level.result_key, f"the {level.plural}{_where(parents)}", page_size=level.page_size
-            )
+            self._listings[key], dummy = paginate(call, dict(parents), level.result_key, f"the {level.plural}{_where(parents)}", page_size=level.page_size)
         return self._listings[key]
 
     def resolve(self, named: Named, parents: Dict[str, str]) -> Tuple[str, Optional[str]]:
@@ -229,8 +225,9 @@ class NameResolver:
 def ambiguous_name(level: Level, option: str, name: str, matches: List[Dict[str, Any]], where: str, id_option: str) -> str:
     """The failure of a display name that several items have: their IDs, and the option to give instead."""
     ids = ", ".join(str(item.get(level.id_key)) for item in matches)
-    return (f"{option} {name!r}: {len(matches)} {level.plural}{where} have that display name ({ids}); "
-            f"display names need not be unique, so give {id_option} instead")
+    return (
+        f"{option} {name!r}: {len(matches)} {level.plural}{where} have that display name ({ids}); display names need not be unique, so give {id_option} instead"
+    )
 
 
 def _name_or_none(value: Any) -> Optional[str]:

@@ -51,9 +51,7 @@ def shorten(value: Any) -> str:
 def validate_id(option: str, value: Any) -> str:
     """Return ``value`` if it is a Q Business identifier, else raise OptionError naming ``option``."""
     if not isinstance(value, str) or not _ID_PATTERN.match(value):
-        raise OptionError(
-            f"{option} must be a Q Business ID: 36 characters, a letter or digit followed by letters, digits or hyphens; got {shorten(value)}"
-        )
+        raise OptionError(f"{option} must be a Q Business ID: 36 characters, a letter or digit followed by letters, digits or hyphens; got {shorten(value)}")
     return value
 
 
@@ -161,7 +159,5 @@ def parse_duration(option: str, value: Any) -> timedelta:
         if match:
             seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     if seconds is None or not 0 < seconds <= MAX_DURATION.total_seconds():
-        raise OptionError(
-            f"{option} must be a positive duration of at most 10 years (3650 days), such as 90m, 24h, 7d or a number of seconds; got {value!r}"
-        )
+        raise OptionError(f"{option} must be a positive duration of at most 10 years (3650 days), such as 90m, 24h, 7d or a number of seconds; got {value!r}")
     return timedelta(seconds=seconds)

@@ -48,8 +48,7 @@ class IndexRef:
 
     def identity(self) -> Dict[str, str]:
         """The IDs and the known names, as results carry them."""
-        return _known(application_id=self.application_id, application_name=self.application_name, index_id=self.index_id,
-                      index_name=self.index_name)
+        return _known(application_id=self.application_id, application_name=self.application_name, index_id=self.index_id, index_name=self.index_name)
 
 
 def _known(**fields: Optional[str]) -> Dict[str, str]:
@@ -79,8 +78,14 @@ class DataSourceRef:
 
     def identity(self) -> Dict[str, str]:
         """The IDs and the known names, as results carry them beside a job."""
-        return _known(application_id=self.application_id, application_name=self.application_name, index_id=self.index_id,
-                      index_name=self.index_name, data_source_id=self.data_source_id, data_source_name=self.data_source_name)
+        return _known(
+            application_id=self.application_id,
+            application_name=self.application_name,
+            index_id=self.index_id,
+            index_name=self.index_name,
+            data_source_id=self.data_source_id,
+            data_source_name=self.data_source_name,
+        )
 
 
 class DataSourceService:

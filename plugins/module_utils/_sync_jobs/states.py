@@ -119,8 +119,15 @@ class _Follower:
             return until_finished and (job is None or is_in_progress(job))
 
         dummy, job, timed_out = poll_jobs(
-            lambda: self.read_from(None), by_execution_id, keep_waiting, self.wait_timeout, self.wait_sleep,
-            read_next=self.read_from, deadline=self.deadline, monotonic=self.monotonic, sleep=self.sleep,
+            lambda: self.read_from(None),
+            by_execution_id,
+            keep_waiting,
+            self.wait_timeout,
+            self.wait_sleep,
+            read_next=self.read_from,
+            deadline=self.deadline,
+            monotonic=self.monotonic,
+            sleep=self.sleep,
         )
         self.first_sighting = sightings[0]
         return job, timed_out
@@ -144,8 +151,11 @@ def _start(follower: _Follower) -> SyncChange:
         running = latest_job(follower.read_from(None))
         if running is not None and is_in_progress(running):
             return SyncChange(False, running["executionId"], running)
-        why = (unknown_status_note(running) if running is not None and not is_known_status(running)
-               else "it lists no sync in progress (a service may list a sync started elsewhere a moment late: try again)")
+        why = (
+            unknown_status_note(running)
+            if running is not None and not is_known_status(running)
+            else "it lists no sync in progress (a service may list a sync started elsewhere a moment late: try again)"
+        )
         raise SyncConflict(message=f"{conflict.message}: the service answered ConflictException, but {why}", exception=conflict.exception) from None
     # A service may answer 200 with the running sync's executionId rather than a ConflictException: a job the
     # first read listed was not started by this call.

@@ -24,7 +24,6 @@ except ImportError:
     pass  # reported when the client is built
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import _aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import boto3_inventory_conn
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
@@ -32,15 +31,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
-from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import RETRY_DECORATOR
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import shorten
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_NAME
+from ansible_collections.qbusiness.ops.plugins.module_utils.common import COLLECTION_VERSION
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._events.options import boolean
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._events.options import check_known_arguments
-
 
 # amazon.aws options the source does not document (nor its schema): refused as unknown.
 _UNDOCUMENTED = ("debug_botocore_endpoint_logs",)
@@ -81,8 +79,9 @@ def connection_params(args: Mapping[str, Any]) -> Dict[str, Any]:
 
 def check_arguments(args: Mapping[str, Any]) -> None:
     """Refuse, before any request, an argument that neither the source nor amazon.aws's options (or aliases) know."""
-    check_known_arguments(args, [name for option, spec in aws_options().items() if option not in _UNDOCUMENTED
-                                 for name in [option] + list(spec.get("aliases", []))])
+    check_known_arguments(
+        args, [name for option, spec in aws_options().items() if option not in _UNDOCUMENTED for name in [option] + list(spec.get("aliases", []))]
+    )
 
 
 def qbusiness_client_from_args(args: Mapping[str, Any]) -> Any:

@@ -24,8 +24,17 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import shorten
 
 # The source's own arguments; the AWS options (and their aliases) are client.py's.
-WATCH_ARGUMENTS = ("application_id", "application_name", "index_id", "index_name", "data_source_id", "data_source_name",
-                   "delay", "emit_existing", "failures_before_event")
+WATCH_ARGUMENTS = (
+    "application_id",
+    "application_name",
+    "index_id",
+    "index_name",
+    "data_source_id",
+    "data_source_name",
+    "delay",
+    "emit_existing",
+    "failures_before_event",
+)
 # What ansible-rulebook adds to a source's arguments (engine.py: the feedback queue, when the source has one).
 INJECTED_ARGUMENTS = ("eda_feedback_queue",)
 DEFAULT_DELAY = 60
@@ -74,8 +83,9 @@ def check_known_arguments(args: Mapping[str, Any], others: Iterable[str]) -> Non
     known = set(WATCH_ARGUMENTS) | set(INJECTED_ARGUMENTS) | set(others)
     unknown = sorted(str(name) for name in args if name not in known)
     if unknown:
-        raise OptionError(f"unsupported argument{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
-                          f"supported: {', '.join(sorted(known - set(INJECTED_ARGUMENTS)))}")
+        raise OptionError(
+            f"unsupported argument{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; supported: {', '.join(sorted(known - set(INJECTED_ARGUMENTS)))}"
+        )
 
 
 def validate_watch_options(args: Mapping[str, Any]) -> WatchOptions:

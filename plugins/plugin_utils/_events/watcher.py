@@ -182,8 +182,10 @@ class SyncJobWatcher:
         if not followed.read_once:
             wanted: Callable[[List[ServiceJob]], bool] = _has_ended_job if self.options.emit_existing else bool
             if followed.ever_failed:  # a late first read must reach back to the watcher's start (see _changes)
+
                 def enough(jobs: List[ServiceJob]) -> bool:
                     return wanted(jobs) and any(_started(job) <= self.started_at for job in jobs)
+
                 return list_recent_jobs(source, enough=enough, now=self.now()), False
             return list_recent_jobs(source, enough=wanted, now=self.now()), False
         if followed.running:
@@ -228,8 +230,7 @@ class SyncJobWatcher:
         key = job.get("executionId")
         if key in followed.ended:
             if is_in_progress(job):  # a stale read: an ended job does not start again
-                LOGGER.info("qbusiness.ops.sync_jobs: %s: sync %s, already ended, listed as %s; ignored",
-                            followed.ref.label, key, job.get("status"))
+                LOGGER.info("qbusiness.ops.sync_jobs: %s: sync %s, already ended, listed as %s; ignored", followed.ref.label, key, job.get("status"))
             return None
         known = followed.running.get(key)
         if known is not None:
@@ -245,7 +246,5 @@ class SyncJobWatcher:
         return STARTED if is_in_progress(job) else FINISHED
 
     @staticmethod
-    def _event(change: str, ref: DataSourceRef, previous_status: Optional[str] = None, job: Optional[ServiceJob] = None,
-               error: Optional[str] = None) -> Event:
-        return sync_job_event(change, ref.application_id, ref.index_id, ref.data_source_id, ref.data_source_name,
-                              previous_status, job, error)
+    def _event(change: str, ref: DataSourceRef, previous_status: Optional[str] = None, job: Optional[ServiceJob] = None, error: Optional[str] = None) -> Event:
+        return sync_job_event(change, ref.application_id, ref.index_id, ref.data_source_id, ref.data_source_name, previous_status, job, error)

@@ -12,8 +12,8 @@ import os
 import re
 from dataclasses import dataclass
 from dataclasses import field
-from decimal import Decimal
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from typing import Dict
 from typing import FrozenSet

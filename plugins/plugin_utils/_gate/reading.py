@@ -99,8 +99,9 @@ def gate_data_source(
         # A newer sync still running is not the judged one: its own failures are left out.
         until = _start_of(verdict.running_job) if verdict.running_job is not None else None
         try:
-            verdict.failed_documents = failed_documents_of(named, _start_of(verdict.job), options.show_failed_documents,
-                                                           reported if isinstance(reported, int) else None, until)
+            verdict.failed_documents = failed_documents_of(
+                named, _start_of(verdict.job), options.show_failed_documents, reported if isinstance(reported, int) else None, until
+            )
         except QBusinessError as e:
             verdict.failed_documents_error = str(e)
     verdict.elapsed = monotonic() - began
@@ -150,8 +151,7 @@ def _judge_history(
     need_running = options.wait or bool(options.fail_on & IN_PROGRESS_STATUSES)
 
     def read() -> List[ServiceJob]:
-        return list_recent_jobs(source, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at, since=since,
-                                need_running=need_running)
+        return list_recent_jobs(source, enough=lambda jobs: _enough_to_judge(jobs, options), now=read_at, since=since, need_running=need_running)
 
     def report(job: ServiceJob, elapsed: float) -> None:
         if progress is not None:
@@ -159,15 +159,23 @@ def _judge_history(
 
     try:
         jobs, latest, timed_out = poll_jobs(
-            read, latest_job, lambda job: options.wait and awaits_outcome(job, options), options.wait_timeout, options.wait_sleep,
-            progress=report, deadline=deadline, monotonic=monotonic, sleep=sleep,
+            read,
+            latest_job,
+            lambda job: options.wait and awaits_outcome(job, options),
+            options.wait_timeout,
+            options.wait_sleep,
+            progress=report,
+            deadline=deadline,
+            monotonic=monotonic,
+            sleep=sleep,
             # Polls read from the running job on: it and anything newer are all a verdict can need then.
             read_next=lambda running: list_jobs_from(source, running),
         )
         if timed_out:
             # Only a job still in progress keeps a wait going, so there is one.
-            return Verdict(data_source_id, job=normalize_job(latest) if latest else None, reasons=[timeout_reason(latest, options.wait_timeout)],
-                           ref=source.ref)
+            return Verdict(
+                data_source_id, job=normalize_job(latest) if latest else None, reasons=[timeout_reason(latest, options.wait_timeout)], ref=source.ref
+            )
         synced_before_window = True
         if not jobs and options.max_age is not None and options.allow_no_history:
             older, dummy = source.list_sync_jobs_and_token(max_results=1)  # one job is enough

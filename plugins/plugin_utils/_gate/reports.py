@@ -84,8 +84,12 @@ class GateRun:
         """The application's and the index's IDs and names, as far as they are known."""
         if self.index is not None:
             return self.index.identity()
-        known = dict(application_id=self.selection.application.id, application_name=self.selection.application.name,
-                     index_id=self.selection.index.id, index_name=self.selection.index.name)
+        known = dict(
+            application_id=self.selection.application.id,
+            application_name=self.selection.application.name,
+            index_id=self.selection.index.id,
+            index_name=self.selection.index.name,
+        )
         return {key: value for key, value in known.items() if value is not None}
 
 
@@ -157,15 +161,22 @@ def junit_report(run: GateRun, elapsed: float, message: str) -> str:
     counts = dict(tests=str(tests), failures=str(failures), errors=str(errors))
 
     suites = ET.Element("testsuites", dict(name=SUITE, **counts, time=_seconds(elapsed)))
-    suite = _element(suites, "testsuite", name=f"{SUITE} index {index_label}", **counts, skipped="0", time=_seconds(elapsed),
-                     timestamp=run.started_at.isoformat(timespec="seconds"), hostname=socket.gethostname())
+    suite = _element(
+        suites,
+        "testsuite",
+        name=f"{SUITE} index {index_label}",
+        **counts,
+        skipped="0",
+        time=_seconds(elapsed),
+        timestamp=run.started_at.isoformat(timespec="seconds"),
+        hostname=socket.gethostname(),
+    )
     properties = _element(suite, "properties")
     for key, value in identity.items():
         _element(properties, "property", name=key, value=value)
     if verdicts is None:
         case = _element(suite, "testcase", name=index_label, classname=classname, time=_seconds(elapsed))
-        _element(case, "error", f"The gate could not judge the data sources of index {index_label}:\n{message}\n",
-                 message=message, type="could_not_judge")
+        _element(case, "error", f"The gate could not judge the data sources of index {index_label}:\n{message}\n", message=message, type="could_not_judge")
         _element(case, "system-out", _ids_text(identity))
     for verdict in verdicts or []:
         ids = verdict.ref.identity() if verdict.ref is not None else dict(identity, data_source_id=verdict.data_source_id)
@@ -175,8 +186,7 @@ def junit_report(run: GateRun, elapsed: float, message: str) -> str:
         for key in ("data_source_id", "execution_id"):
             if key in ids:
                 _element(properties, "property", name=f"data_source.{verdict.label}.{key}", value=ids[key])
-        case = _element(suite, "testcase", name=verdict.label, classname=classname,
-                        time=_seconds(elapsed if verdict.elapsed is None else verdict.elapsed))
+        case = _element(suite, "testcase", name=verdict.label, classname=classname, time=_seconds(elapsed if verdict.elapsed is None else verdict.elapsed))
         if not verdict.passed:
             kind = "error" if verdict.read_error is not None else "failure"
             _element(case, kind, _case_text(verdict), message="; ".join(verdict.reasons), type="read_error" if kind == "error" else "sync_gate")
@@ -201,10 +211,16 @@ def _row(verdict: Verdict, now: datetime) -> List[Any]:
     else:
         shown = "✅ passed" if verdict.passed else "❌ failed"
     failed = (job.get("metrics") or {}).get("documents_failed")
-    return [verdict.label, shown, job.get("status", NONE_SHOWN), job.get("start_time", NONE_SHOWN),
-            # Never negative: a sync started while the gate waited, or a clock ahead of ours.
-            human_duration(None if started is None else max(0.0, (now - started).total_seconds())),
-            NONE_SHOWN if failed is None else failed, "; ".join(verdict.reasons)]
+    return [
+        verdict.label,
+        shown,
+        job.get("status", NONE_SHOWN),
+        job.get("start_time", NONE_SHOWN),
+        # Never negative: a sync started while the gate waited, or a clock ahead of ours.
+        human_duration(None if started is None else max(0.0, (now - started).total_seconds())),
+        NONE_SHOWN if failed is None else failed,
+        "; ".join(verdict.reasons),
+    ]
 
 
 def _details(verdict: Verdict) -> str:
@@ -213,8 +229,11 @@ def _details(verdict: Verdict) -> str:
     if verdict.passed or not documents:
         return ""
     rows = [[document.get("document_id"), document.get("status"), document.get("error_code"), document.get("error_message")] for document in documents]
-    return (f"<details><summary>{html_text(verdict.label)}: {len(documents)} failed documents</summary>\n\n"
-            + table(("Document", "Status", "Error code", "Error"), rows) + "\n</details>\n\n")
+    return (
+        f"<details><summary>{html_text(verdict.label)}: {len(documents)} failed documents</summary>\n\n"
+        + table(("Document", "Status", "Error code", "Error"), rows)
+        + "\n</details>\n\n"
+    )
 
 
 def _size(text: str) -> int:
@@ -250,9 +269,11 @@ def markdown_summary(run: GateRun, elapsed: float, message: str, limit: int = SU
     left = set(dropped)
     text = head + table(_HEADERS, [row for i, row in enumerate(rows) if i not in left]) + "\n" + "".join(details[:kept_details])
     if dropped or kept_details < len(details):
-        text += (f"_Left out to stay under GitHub's step-summary limit: {len(details) - kept_details} of {len(details)} failed-document "
-                 f"lists and {len(dropped)} of {len(rows)} rows ({sum(1 for i in dropped if verdicts[i].passed)} of them passed). "
-                 "The JSON report (json_path) and the task's result hold every data source._\n\n")
+        text += (
+            f"_Left out to stay under GitHub's step-summary limit: {len(details) - kept_details} of {len(details)} failed-document "
+            f"lists and {len(dropped)} of {len(rows)} rows ({sum(1 for i in dropped if verdicts[i].passed)} of them passed). "
+            "The JSON report (json_path) and the task's result hold every data source._\n\n"
+        )
     return text
 
 

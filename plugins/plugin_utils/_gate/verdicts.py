@@ -34,6 +34,7 @@ from typing import List
 from typing import Optional
 from typing import Sequence
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import FailedDocuments
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import ServiceJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import is_in_progress
@@ -42,12 +43,10 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import start_time_of
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import unknown_status_note
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.documents import FailedDocuments
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.waiting import format_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import DEFAULT_FAIL_MSG
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
-
 
 # How many failed documents a failure message names (with their errors).
 _DOCUMENTS_NAMED = 3
@@ -104,8 +103,9 @@ class Verdict:
         if not self.failed_documents or not self.failed_documents.documents:
             return None
         documents = self.failed_documents.documents
-        named = ", ".join(f"{document.get('document_id')} ({document.get('error_message') or document.get('status')})"
-                          for document in documents[:_DOCUMENTS_NAMED])
+        named = ", ".join(
+            f"{document.get('document_id')} ({document.get('error_message') or document.get('status')})" for document in documents[:_DOCUMENTS_NAMED]
+        )
         listed = len(documents)
         more = listed - min(listed, _DOCUMENTS_NAMED)
         tail = f" and {more} more in failed_documents" if more else ""

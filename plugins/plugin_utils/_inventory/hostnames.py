@@ -41,8 +41,7 @@ def render_hostnames(hosts: Sequence[Dict[str, Any]], template: Optional[str], r
         try:
             name = render(template, variables)
         except Exception as e:  # a template error, whatever the engine raises: the user's option is at fault
-            raise OptionError(f"hostnames: {template!r} could not be rendered for data source "
-                              f"{variables['qbusiness_data_source_id']}: {e}") from None
+            raise OptionError(f"hostnames: {template!r} could not be rendered for data source {variables['qbusiness_data_source_id']}: {e}") from None
         text = "" if name is None else str(name).strip()
         if not text:
             raise OptionError(f"hostnames: {template!r} gives an empty name for data source {variables['qbusiness_data_source_id']}")
@@ -66,13 +65,13 @@ def unique_hostnames(hosts: Sequence[Dict[str, Any]], names: Sequence[str]) -> T
         clashes[name] = [final[position] for position in positions]
     if len(set(final)) != len(final):  # a suffixed name that another host has as its own: nothing safe to pick
         taken = sorted({name for name in final if final.count(name) > 1})
-        raise OptionError(f"hostnames: the host names {', '.join(taken)} remain shared after adding the data source IDs; "
-                          "choose a template that tells the data sources apart")
+        raise OptionError(
+            f"hostnames: the host names {', '.join(taken)} remain shared after adding the data source IDs; choose a template that tells the data sources apart"
+        )
     return final, clashes
 
 
 def clash_warning(clashes: Dict[str, List[str]]) -> str:
     """The warning that says which names were shared and what the hosts are called instead."""
     parts = [f"{name!r} -> {', '.join(renamed)}" for name, renamed in clashes.items()]
-    return ("qbusiness.ops.qbusiness: several data sources share a host name; each is named with its data source ID "
-            f"appended: {'; '.join(parts)}")
+    return f"qbusiness.ops.qbusiness: several data sources share a host name; each is named with its data source ID appended: {'; '.join(parts)}"

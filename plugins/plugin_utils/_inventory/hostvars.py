@@ -17,8 +17,10 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service i
 try:
     from ansible.template import trust_as_template
 except ImportError:  # ansible-core before 2.19 templates every inventory string; 2.19 only those marked trusted
+
     def trust_as_template(value: Any) -> Any:
         return value
+
 
 PREFIX = "qbusiness_"
 # The hosts are API objects: the work runs on the controller (or where the user delegates), with the Python that

@@ -49,8 +49,7 @@ class InventoryOptions:
     def cache_identity(self) -> Tuple[Any, ...]:
         """What the read depends on: a cached inventory is only reused for the same selection."""
         statuses = tuple(sorted(self.data_source_statuses)) if self.data_source_statuses is not None else None
-        return (self.regions, self.application_ids, self.application_names, self.index_ids, self.index_names, statuses,
-                self.include_latest_sync)
+        return (self.regions, self.application_ids, self.application_names, self.index_ids, self.index_names, statuses, self.include_latest_sync)
 
 
 def check_known_options(config: Mapping[str, Any], known: Iterable[str]) -> None:
@@ -58,8 +57,9 @@ def check_known_options(config: Mapping[str, Any], known: Iterable[str]) -> None
     allowed = set(known) | set(_FILE_KEYS)
     unknown = sorted(str(key) for key in config if key not in allowed)
     if unknown:
-        raise OptionError(f"unknown option{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
-                          f"the options are: {', '.join(sorted(allowed - set(_FILE_KEYS)))}")
+        raise OptionError(
+            f"unknown option{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; the options are: {', '.join(sorted(allowed - set(_FILE_KEYS)))}"
+        )
 
 
 def validate_region(option: str, value: Any) -> str:
@@ -102,8 +102,10 @@ def validate_options(get: Callable[[str], Any]) -> InventoryOptions:
     if given_statuses:
         bad = [status for status in given_statuses if status not in DATA_SOURCE_STATUSES]
         if bad:
-            raise OptionError(f"data_source_statuses: {', '.join(shorten(status) for status in bad)} "
-                              f"{'is no' if len(bad) == 1 else 'are no'} data source status; the statuses are {', '.join(DATA_SOURCE_STATUSES)}")
+            raise OptionError(
+                f"data_source_statuses: {', '.join(shorten(status) for status in bad)} "
+                f"{'is no' if len(bad) == 1 else 'are no'} data source status; the statuses are {', '.join(DATA_SOURCE_STATUSES)}"
+            )
         statuses = frozenset(given_statuses)
     hostnames = get("hostnames")
     if hostnames is not None and (not isinstance(hostnames, str) or not hostnames.strip()):

@@ -78,8 +78,9 @@ def _check_found(level: Level, ids: Sequence[str], names: Sequence[str], found: 
         raise QBusinessError(message=f"{level.id_option}s: no {level.noun} {where} has the ID {', '.join(missing_ids)}")
     missing_names = [value for value in names if value not in found.names]
     if missing_names:
-        raise QBusinessError(message=f"{level.name_option}s: no {level.noun} {where} has the display name "
-                             f"{', '.join(repr(value) for value in missing_names)} (matched exactly)")
+        raise QBusinessError(
+            message=f"{level.name_option}s: no {level.noun} {where} has the display name {', '.join(repr(value) for value in missing_names)} (matched exactly)"
+        )
 
 
 @dataclass
@@ -91,11 +92,11 @@ class _RegionRead:
     indices: List[Tuple[Item, Item]]  # (application, index)
 
 
-def _read_region_indices(client: Any, region: str, options: InventoryOptions, applications_found: _Found,
-                         indices_found: _Found) -> _RegionRead:
+def _read_region_indices(client: Any, region: str, options: InventoryOptions, applications_found: _Found, indices_found: _Found) -> _RegionRead:
     resolver = NameResolver(client)
-    applications = _select(APPLICATION, resolver.listing(APPLICATION, {}), options.application_ids, options.application_names,
-                           f"in region {region}", applications_found)
+    applications = _select(
+        APPLICATION, resolver.listing(APPLICATION, {}), options.application_ids, options.application_names, f"in region {region}", applications_found
+    )
 
     def indices_of(application: Item) -> List[Tuple[Item, Item]]:
         application_id = str(application[APPLICATION.id_key])
@@ -124,14 +125,20 @@ def read_inventory(client_for: Callable[[str], Any], regions: Sequence[str], opt
 
 def _read_data_sources(read: _RegionRead, options: InventoryOptions) -> List[Dict[str, Any]]:
     resolver = read.resolver
-    refs = [IndexRef(str(application[APPLICATION.id_key]), str(index[INDEX.id_key]), application.get("displayName"), index.get("displayName"))
-            for application, index in read.indices]
+    refs = [
+        IndexRef(str(application[APPLICATION.id_key]), str(index[INDEX.id_key]), application.get("displayName"), index.get("displayName"))
+        for application, index in read.indices
+    ]
     listed = run_concurrently(lambda ref: resolver.listing(DATA_SOURCE, ref.request()), refs)
     kept: List[Tuple[IndexRef, Item]] = [
-        (ref, item) for ref, items in zip(refs, listed) for item in items
+        (ref, item)
+        for ref, items in zip(refs, listed)
+        for item in items
         if options.data_source_statuses is None or item.get("status") in options.data_source_statuses
     ]
     data_source_refs = [ref.data_source(str(item[DATA_SOURCE.id_key]), item.get("displayName")) for ref, item in kept]
     described = describe_data_sources(resolver.client, data_source_refs, latest_sync=options.include_latest_sync)
-    return [host_variables(read.region, ref, item, description, options.include_latest_sync)
-            for ref, (dummy, item), description in zip(data_source_refs, kept, described)]
+    return [
+        host_variables(read.region, ref, item, description, options.include_latest_sync)
+        for ref, (dummy, item), description in zip(data_source_refs, kept, described)
+    ]

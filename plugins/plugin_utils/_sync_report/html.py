@@ -29,6 +29,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors im
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import IN_PROGRESS_STATUSES
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import SyncJob
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import iso_time
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import human_duration
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import percent
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.page import CHART_HEIGHT
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.page import CONTAINER_MAX_WIDTH
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.page import PAGE
@@ -43,8 +45,6 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report 
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import duration_of
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import status_of
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import time_of
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import human_duration
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import percent
 
 PLOTLY_MISSING = "html_path needs the Python package plotly on the controller (pip install plotly)"
 # The charts (data-chart) of each data source, in page order.
@@ -102,8 +102,12 @@ def _plotly_time(job_time: Any) -> Optional[str]:
 
 
 def _hover(job: SyncJob, status: str, duration: Optional[float], failed: Optional[int]) -> str:
-    lines = [f"execution ID: {job.get('execution_id')}", f"status: {status}", f"started: {iso_time(job.get('start_time'))}",
-             f"duration: {human_duration(duration) if duration is not None else 'running' if status in IN_PROGRESS_STATUSES else 'unknown'}"]
+    lines = [
+        f"execution ID: {job.get('execution_id')}",
+        f"status: {status}",
+        f"started: {iso_time(job.get('start_time'))}",
+        f"duration: {human_duration(duration) if duration is not None else 'running' if status in IN_PROGRESS_STATUSES else 'unknown'}",
+    ]
     if failed is not None:
         lines.append(f"documents failed: {failed}")
     error = job.get("error")
@@ -133,8 +137,14 @@ def _points(jobs: List[SyncJob]) -> List[_Point]:
 def _layout(title: str, report: SyncReport, empty: Optional[str], **extra: Any) -> Dict[str, Any]:
     window = [_plotly_time(report.since), _plotly_time(report.until)]
     layout: Dict[str, Any] = dict(
-        template="none", height=CHART_HEIGHT, autosize=True, margin=dict(l=64, r=16, t=36, b=36), font=dict(family=FONT, size=12),
-        title=dict(text=text(title), x=0.01, font=dict(size=14)), hovermode="closest", showlegend=False,
+        template="none",
+        height=CHART_HEIGHT,
+        autosize=True,
+        margin=dict(l=64, r=16, t=36, b=36),
+        font=dict(family=FONT, size=12),
+        title=dict(text=text(title), x=0.01, font=dict(size=14)),
+        hovermode="closest",
+        showlegend=False,
         xaxis=dict(type="date", range=window),  # the start of each sync, UTC (said on the page)
     )
     if empty is not None:
@@ -154,9 +164,18 @@ def _by_status(points: List[_Point]) -> List[Tuple[str, List[_Point]]]:
 
 def _timeline(go: Any, points: List[_Point], report: SyncReport) -> Any:
     groups = _by_status(points)
-    traces = [go.Scatter(x=[point.x for point in mine], y=[text(status)] * len(mine), mode="markers", name=text(status),
-                         marker=dict(color=colour_of(status), size=10, line=dict(width=1, color="#ffffff")),
-                         text=[point.hover for point in mine], hoverinfo="text") for status, mine in groups]
+    traces = [
+        go.Scatter(
+            x=[point.x for point in mine],
+            y=[text(status)] * len(mine),
+            mode="markers",
+            name=text(status),
+            marker=dict(color=colour_of(status), size=10, line=dict(width=1, color="#ffffff")),
+            text=[point.hover for point in mine],
+            hoverinfo="text",
+        )
+        for status, mine in groups
+    ]
     # The first status at the top: a category axis draws its first category at the bottom.
     yaxis = dict(type="category", categoryorder="array", categoryarray=[text(status) for status, dummy in reversed(groups)], automargin=True)
     layout = _layout("Syncs by outcome", report, None if points else "no syncs in the window", **({"yaxis": yaxis} if points else {}))
@@ -173,25 +192,51 @@ def _durations(go: Any, points: List[_Point], report: SyncReport) -> Any:
 
     # A grey line through all of them, and their marks coloured by outcome; hover labels hold the execution ID only
     # (the timeline has the rest), so that a long history's page stays smaller.
-    traces = [go.Scatter(x=[point.x for point in timed], y=y(timed), mode="lines", line=dict(color="#9aa5b1", width=1), hoverinfo="skip",
-                         name="duration")] if timed else []
-    traces += [go.Scatter(x=[point.x for point in mine], y=y(mine), mode="markers", marker=dict(color=colour_of(status), size=7),
-                          name=text(status), text=[point.label for point in mine], hovertemplate=f"%{{text}}<br>%{{y}} {unit}<extra></extra>")
-               for status, mine in _by_status(timed)]
-    layout = _layout(f"Duration of finished syncs ({unit})", report, None if timed else "no finished sync with a start and an end",
-                     **({"yaxis": dict(title=dict(text=unit), rangemode="tozero")} if timed else {}))
+    traces = (
+        [go.Scatter(x=[point.x for point in timed], y=y(timed), mode="lines", line=dict(color="#9aa5b1", width=1), hoverinfo="skip", name="duration")]
+        if timed
+        else []
+    )
+    traces += [
+        go.Scatter(
+            x=[point.x for point in mine],
+            y=y(mine),
+            mode="markers",
+            marker=dict(color=colour_of(status), size=7),
+            name=text(status),
+            text=[point.label for point in mine],
+            hovertemplate=f"%{{text}}<br>%{{y}} {unit}<extra></extra>",
+        )
+        for status, mine in _by_status(timed)
+    ]
+    layout = _layout(
+        f"Duration of finished syncs ({unit})",
+        report,
+        None if timed else "no finished sync with a start and an end",
+        **({"yaxis": dict(title=dict(text=unit), rangemode="tozero")} if timed else {}),
+    )
     return go.Figure(data=traces, layout=layout)
 
 
 def _documents_failed(go: Any, points: List[_Point], report: SyncReport) -> Any:
     counted = [point for point in points if point.failed is not None]
     # Markers rather than bars, so that a sync that failed no document still shows, at 0.
-    trace = go.Scatter(x=[point.x for point in counted], y=[point.failed for point in counted], mode="lines+markers",
-                       line=dict(color="#e8a0a0", width=1), marker=dict(color=OUTCOME_COLOURS["FAILED"], size=7),
-                       text=[point.label for point in counted], hovertemplate="%{text}<br>%{y} documents failed<extra></extra>",
-                       name="documents failed")
-    layout = _layout("Documents failed per sync", report, None if counted else "no sync reported a failed-document count",
-                     **({"yaxis": dict(title=dict(text="documents"), rangemode="tozero")} if counted else {}))
+    trace = go.Scatter(
+        x=[point.x for point in counted],
+        y=[point.failed for point in counted],
+        mode="lines+markers",
+        line=dict(color="#e8a0a0", width=1),
+        marker=dict(color=OUTCOME_COLOURS["FAILED"], size=7),
+        text=[point.label for point in counted],
+        hovertemplate="%{text}<br>%{y} documents failed<extra></extra>",
+        name="documents failed",
+    )
+    layout = _layout(
+        "Documents failed per sync",
+        report,
+        None if counted else "no sync reported a failed-document count",
+        **({"yaxis": dict(title=dict(text="documents"), rangemode="tozero")} if counted else {}),
+    )
     return go.Figure(data=[trace] if counted else [], layout=layout)
 
 
@@ -199,15 +244,19 @@ def _table(report: SyncReport) -> str:
     head = "".join(f"<th>{text(header)}</th>" for header in TABLE_HEADERS)
     rows = table_rows(report)
     # The last row is that of all data sources.
-    body = [("<tr>" if position < len(rows) - 1 else '<tr class="all">') + "".join(f"<td>{text(value)}</td>" for value in row) + "</tr>"
-            for position, row in enumerate(rows)]
+    body = [
+        ("<tr>" if position < len(rows) - 1 else '<tr class="all">') + "".join(f"<td>{text(value)}</td>" for value in row) + "</tr>"
+        for position, row in enumerate(rows)
+    ]
     return f'<table class="statistics">\n<thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody>\n</table>"
 
 
 def _summary(data_source: DataSourceReport) -> str:
     stats = data_source.stats
-    return (f"syncs: {syncs_text(stats['syncs'])}; success rate {percent(stats['success_rate'])}; failure streak {stats['failure_streak']}; "
-            f"since last success {human_duration(stats['since_last_success'])}")
+    return (
+        f"syncs: {syncs_text(stats['syncs'])}; success rate {percent(stats['success_rate'])}; failure streak {stats['failure_streak']}; "
+        f"since last success {human_duration(stats['since_last_success'])}"
+    )
 
 
 def render_html(report: SyncReport) -> str:
@@ -225,11 +274,22 @@ def render_html(report: SyncReport) -> str:
             chart_id = f"chart-{position}-{kind}"
             figures[chart_id] = draw(go, points, report).to_plotly_json()
             charts.append(f'<div class="chart" data-chart="{kind}" id="{chart_id}"></div>')
-        sections.append(SECTION.substitute(data_source_id=html.escape(data_source.ref.data_source_id, quote=True),
-                                           label=text(data_source.ref.label), summary=text(_summary(data_source)), charts="\n".join(charts)))
+        sections.append(
+            SECTION.substitute(
+                data_source_id=html.escape(data_source.ref.data_source_id, quote=True),
+                label=text(data_source.ref.label),
+                summary=text(_summary(data_source)),
+                charts="\n".join(charts),
+            )
+        )
     return PAGE.substitute(
-        title=text(report.title), window=text(f"Syncs that started from {window_text(report)}; index {report.index.label} in application "
-                                              f"{report.application_label}. Times are UTC."),
-        table=_table(report), sections="\n".join(sections), plotly_js=plotly_js, figures=script_json(figures),
-        chart_count=str(len(figures)), chart_height=str(CHART_HEIGHT), container_width=str(CONTAINER_MAX_WIDTH),
+        title=text(report.title),
+        window=text(f"Syncs that started from {window_text(report)}; index {report.index.label} in application {report.application_label}. Times are UTC."),
+        table=_table(report),
+        sections="\n".join(sections),
+        plotly_js=plotly_js,
+        figures=script_json(figures),
+        chart_count=str(len(figures)),
+        chart_height=str(CHART_HEIGHT),
+        container_width=str(CONTAINER_MAX_WIDTH),
     )

@@ -8,12 +8,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import cell
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import table
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import TABLE_HEADERS
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import SyncReport
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import table_rows
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.report import window_text
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import cell
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.markdown import table
 
 
 def render_markdown(report: SyncReport) -> str:

@@ -30,8 +30,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_duration
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_time
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import shorten
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.html import require_plotly
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.files import check_report_path
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.html import require_plotly
 
 DEFAULT_SINCE = "30d"
 

@@ -22,18 +22,34 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import iso_time
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import IndexRef
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import ordered
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import status_of
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import sync_stats
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import NONE_SHOWN
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import human_duration
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._reports.text import percent
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import ordered
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import status_of
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats import sync_stats
 
 # How the table words each status's count ("27 ok, 2 failed"); another status is shown as the service names it.
-STATUS_WORDS = {"SUCCEEDED": "ok", "FAILED": "failed", "INCOMPLETE": "incomplete", "ABORTED": "aborted", "SYNCING": "syncing",
-                "SYNCING_INDEXING": "indexing", "STOPPING": "stopping"}
-TABLE_HEADERS = ("data source", "syncs", "success rate", "failure streak", "since last success", "p50", "p95",
-                 "documents added / modified / deleted / failed", "latest sync")
+STATUS_WORDS = {
+    "SUCCEEDED": "ok",
+    "FAILED": "failed",
+    "INCOMPLETE": "incomplete",
+    "ABORTED": "aborted",
+    "SYNCING": "syncing",
+    "SYNCING_INDEXING": "indexing",
+    "STOPPING": "stopping",
+}
+TABLE_HEADERS = (
+    "data source",
+    "syncs",
+    "success rate",
+    "failure streak",
+    "since last success",
+    "p50",
+    "p95",
+    "documents added / modified / deleted / failed",
+    "latest sync",
+)
 OVERALL_LABEL = "all"
 
 
@@ -69,12 +85,18 @@ class SyncReport:
 
     def as_result(self) -> Dict[str, Any]:
         """The task's result keys (without ``elapsed`` and the paths written)."""
-        return dict(self.index.identity(), since=iso_time(self.since), until=iso_time(self.until),
-                    data_sources=[data_source.as_result() for data_source in self.data_sources], overall=self.overall)
+        return dict(
+            self.index.identity(),
+            since=iso_time(self.since),
+            until=iso_time(self.until),
+            data_sources=[data_source.as_result() for data_source in self.data_sources],
+            overall=self.overall,
+        )
 
 
-def build_report(index: IndexRef, histories: Sequence[Tuple[DataSourceRef, List[SyncJob]]], since: datetime, until: datetime,
-                 title: Optional[str] = None) -> SyncReport:
+def build_report(
+    index: IndexRef, histories: Sequence[Tuple[DataSourceRef, List[SyncJob]]], since: datetime, until: datetime, title: Optional[str] = None
+) -> SyncReport:
     """The statistics of each history and of all of them at ``until`` (the end of the window); in the overall ones,
     each job (so ``latest_sync``) carries its data source's ID and name (None when not known)."""
     data_sources = [DataSourceReport(ref, ordered(jobs), sync_stats(jobs, until)) for ref, jobs in histories]

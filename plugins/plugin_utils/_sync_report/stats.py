@@ -58,8 +58,7 @@ FAILURE_STATUSES = frozenset(("FAILED", "INCOMPLETE"))
 # The status a job without one is counted under.
 NO_STATUS = "UNKNOWN"
 # documents' keys, and the metrics they sum.
-DOCUMENT_COUNTS = (("added", "documents_added"), ("modified", "documents_modified"), ("deleted", "documents_deleted"),
-                   ("failed", "documents_failed"))
+DOCUMENT_COUNTS = (("added", "documents_added"), ("modified", "documents_modified"), ("deleted", "documents_deleted"), ("failed", "documents_failed"))
 # How iso_time writes a UTC time: 2024-05-01T10:00:00+00:00, with microseconds when there are any.
 _AS_COLLECTION_WRITES_TIMES = re.compile(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00\Z")
 STATISTICS = ("syncs", "success_rate", "failure_streak", "since_last_success", "duration_p50", "duration_p95", "documents", "latest_sync")

@@ -221,5 +221,4 @@ if __name__ == "__main__":
         async def put(self, item: Any) -> None:
             print(item)  # noqa: T201
 
-    asyncio.run(main(MockQueue(), dict(application_id=os.environ.get("QBUSINESS_APPLICATION_ID"),
-                                       index_id=os.environ.get("QBUSINESS_INDEX_ID"), delay=5)))
+    asyncio.run(main(MockQueue(), dict(application_id=os.environ.get("QBUSINESS_APPLICATION_ID"), index_id=os.environ.get("QBUSINESS_INDEX_ID"), delay=5)))

@@ -13,7 +13,6 @@ from typing import Any
 from typing import Dict
 
 import yaml
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
@@ -30,7 +29,7 @@ def documented_options(module: str) -> Dict[str, Any]:
             fragments[node.targets[0].id] = yaml.safe_load(node.value.value)["options"]
     for name in doc["extends_documentation_fragment"]:
         if name.startswith("qbusiness.ops.qbusiness"):
-            suffix = name[len("qbusiness.ops.qbusiness"):].lstrip(".")
+            suffix = name[len("qbusiness.ops.qbusiness") :].lstrip(".")
             options.update(fragments[suffix.upper() or "DOCUMENTATION"])
     return options
 

@@ -18,10 +18,20 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._sync_report.stats i
 
 NOW = datetime(2024, 5, 31, 9, 0, tzinfo=timezone.utc)
 HISTORY = [
-    {"execution_id": "e" * 36, "status": "SUCCEEDED", "start_time": "2024-05-31T07:00:00+00:00", "end_time": "2024-05-31T07:05:00+00:00",
-     "metrics": {"documents_added": 4, "documents_failed": 0}},
-    {"execution_id": "f" * 36, "status": "FAILED", "start_time": "2024-05-31T08:00:00+00:00", "end_time": "2024-05-31T08:01:00+00:00",
-     "error": {"error_code": "InvalidRequest", "error_message": "expired"}},
+    {
+        "execution_id": "e" * 36,
+        "status": "SUCCEEDED",
+        "start_time": "2024-05-31T07:00:00+00:00",
+        "end_time": "2024-05-31T07:05:00+00:00",
+        "metrics": {"documents_added": 4, "documents_failed": 0},
+    },
+    {
+        "execution_id": "f" * 36,
+        "status": "FAILED",
+        "start_time": "2024-05-31T08:00:00+00:00",
+        "end_time": "2024-05-31T08:01:00+00:00",
+        "error": {"error_code": "InvalidRequest", "error_message": "expired"},
+    },
 ]
 FILTER = FilterModule().filters()["sync_stats"]
 
@@ -41,13 +51,16 @@ def test_now_defaults_to_the_current_time():
     assert FILTER([]) == sync_stats([], NOW)
 
 
-@pytest.mark.parametrize("history, now, message", [
-    ({"history": HISTORY}, None, "qbusiness.ops.sync_stats expects a list of sync jobs (a history, such as qbusiness_sync_job_info's), got dict"),
-    ("FAILED", None, "got str 'FAILED'"),
-    (HISTORY + [None], None, "element 2 is NoneType None"),
-    (HISTORY, "yesterday", "qbusiness.ops.sync_stats: now must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got 'yesterday'"),
-    (HISTORY, 1717146000, "now must be an ISO 8601 date-time"),
-])
+@pytest.mark.parametrize(
+    "history, now, message",
+    [
+        ({"history": HISTORY}, None, "qbusiness.ops.sync_stats expects a list of sync jobs (a history, such as qbusiness_sync_job_info's), got dict"),
+        ("FAILED", None, "got str 'FAILED'"),
+        (HISTORY + [None], None, "element 2 is NoneType None"),
+        (HISTORY, "yesterday", "qbusiness.ops.sync_stats: now must be an ISO 8601 date-time such as 2024-05-01T00:00:00Z; got 'yesterday'"),
+        (HISTORY, 1717146000, "now must be an ISO 8601 date-time"),
+    ],
+)
 def test_bad_input_raises_a_filter_error(history, now, message):
     with pytest.raises(AnsibleFilterError) as raised:
         FILTER(history, now=now)

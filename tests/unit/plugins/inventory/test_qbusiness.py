@@ -10,13 +10,12 @@ compose, connection variables, the cache, and bad configuration failing before a
 from __future__ import annotations
 
 import pytest
-from qbusiness_emulator import control
-
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from qbusiness_emulator import control
 
 APP = "a2a2a2a2-a2a2-4a2a-8a2a-a2a2a2a2a2a2"
 INDEX = "b2b2b2b2-b2b2-4b2b-8b2b-b2b2b2b2b2b2"
@@ -29,12 +28,28 @@ S3 = "c2c2c2c2-c2c2-4c2c-8c2c-c2c2c2c2c203"
 def seeded_fixture(emulated_client, monkeypatch):
     # As ANSIBLE_INVENTORY_UNPARSED_FAILED=true does (the constants are read once, at import).
     monkeypatch.setattr(C, "INVENTORY_UNPARSED_IS_FAILED", True)
-    control.load_scenario({"region": "us-east-1", "applications": [{"name": "handbook", "application_id": APP, "indices": [
-        {"name": "main", "index_id": INDEX, "data_sources": [
-            {"name": "wiki", "data_source_id": WIKI, "type": "CONFLUENCEV2",
-             "history": [{"status": "FAILED", "start_time": "now-600"}]},
-            {"name": "wiki", "data_source_id": WIKI_TWIN, "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]},
-            {"name": "s3", "data_source_id": S3}]}]}]})
+    control.load_scenario(
+        {
+            "region": "us-east-1",
+            "applications": [
+                {
+                    "name": "handbook",
+                    "application_id": APP,
+                    "indices": [
+                        {
+                            "name": "main",
+                            "index_id": INDEX,
+                            "data_sources": [
+                                {"name": "wiki", "data_source_id": WIKI, "type": "CONFLUENCEV2", "history": [{"status": "FAILED", "start_time": "now-600"}]},
+                                {"name": "wiki", "data_source_id": WIKI_TWIN, "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]},
+                                {"name": "s3", "data_source_id": S3},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     control.clear_requests()
 
 
@@ -48,7 +63,9 @@ def load(tmp_path, body, name="test.qbusiness.yml"):
 
 
 def test_hosts_groups_and_variables(seeded, tmp_path):
-    inventory = load(tmp_path, """include_latest_sync: true
+    inventory = load(
+        tmp_path,
+        """include_latest_sync: true
 keyed_groups:
   - key: qbusiness_latest_sync.status
     prefix: qbusiness_sync
@@ -58,7 +75,8 @@ keyed_groups:
 compose:
   ansible_connection: "'ssh' if qbusiness_data_source_name == 's3' else 'local'"
   label: qbusiness_application_name ~ ':' ~ qbusiness_data_source_name
-""")
+""",
+    )
     groups = inventory.get_groups_dict()
     assert sorted(groups["qbusiness"]) == sorted([f"handbook/wiki_{WIKI}", f"handbook/wiki_{WIKI_TWIN}", "handbook/s3"])
     assert groups["qbusiness_sync_FAILED"] == [f"handbook/wiki_{WIKI}"]
@@ -82,7 +100,7 @@ def test_hostnames_template(seeded, tmp_path):
 def test_the_cache_answers_the_second_read(seeded, tmp_path):
     cache = f"""cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: {tmp_path / 'cache'}
+cache_connection: {tmp_path / "cache"}
 """
     first = load(tmp_path, cache)
     sent = len(control.requests())
@@ -96,13 +114,16 @@ cache_connection: {tmp_path / 'cache'}
     assert len(control.requests()) == 2 * sent
 
 
-@pytest.mark.parametrize("body, message", [
-    ("bogus: 1\n", "qbusiness.ops.qbusiness: unknown option: bogus"),
-    ("regions: [moon]\n", "qbusiness.ops.qbusiness: regions: 'moon' is not an AWS region name"),
-    ("application_ids: [nope]\n", "qbusiness.ops.qbusiness: application_ids must be a Q Business ID"),
-    ("application_names: [nope]\n", "qbusiness.ops.qbusiness: application_names: no application in region us-east-1"),
-    ("hostnames: '{{ qbusiness_index_name }}-{{ nope }}'\n", "qbusiness.ops.qbusiness: hostnames: "),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("bogus: 1\n", "qbusiness.ops.qbusiness: unknown option: bogus"),
+        ("regions: [moon]\n", "qbusiness.ops.qbusiness: regions: 'moon' is not an AWS region name"),
+        ("application_ids: [nope]\n", "qbusiness.ops.qbusiness: application_ids must be a Q Business ID"),
+        ("application_names: [nope]\n", "qbusiness.ops.qbusiness: application_names: no application in region us-east-1"),
+        ("hostnames: '{{ qbusiness_index_name }}-{{ nope }}'\n", "qbusiness.ops.qbusiness: hostnames: "),
+    ],
+)
 def test_bad_configuration_fails_naming_the_option(seeded, tmp_path, body, message, capsys):
     with pytest.raises(AnsibleError, match="No inventory was parsed"):
         load(tmp_path, body, name="bad.qbusiness.yml")

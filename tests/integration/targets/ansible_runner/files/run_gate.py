@@ -32,14 +32,13 @@ import yaml
 GATE_TASK = "Gate on the latest syncs"
 
 
-def write_private_data_dir(base: str, collections: str, endpoint: str, region: str, access_key: str, secret_key: str,
-                           app: str, index: str, data_sources: str) -> None:
+def write_private_data_dir(
+    base: str, collections: str, endpoint: str, region: str, access_key: str, secret_key: str, app: str, index: str, data_sources: str
+) -> None:
     for sub in ("env", "inventory", "project"):
         os.makedirs(os.path.join(base, sub), exist_ok=True)
-    extravars = {"application_id": app, "index_id": index, "data_source_id": data_sources, "region": region,
-                 "endpoint_url": endpoint}
-    envvars = {"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key, "ANSIBLE_COLLECTIONS_PATH": collections,
-               "ANSIBLE_NOCOLOR": "1"}
+    extravars = {"application_id": app, "index_id": index, "data_source_id": data_sources, "region": region, "endpoint_url": endpoint}
+    envvars = {"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key, "ANSIBLE_COLLECTIONS_PATH": collections, "ANSIBLE_NOCOLOR": "1"}
     with open(os.path.join(base, "env", "extravars"), "w", encoding="utf-8") as f:
         yaml.safe_dump(extravars, f)
     with open(os.path.join(base, "env", "envvars"), "w", encoding="utf-8") as f:
@@ -75,22 +74,26 @@ def main() -> int:
     run = ansible_runner.run(private_data_dir=base, playbook="qbusiness.ops.sync_gate", ident="job", quiet=True)
     seconds = round(time.monotonic() - started, 1)
     events = list(run.events)
-    gate = [e for e in events if e.get("event_data", {}).get("task") == GATE_TASK
-            and e["event"] in ("runner_on_ok", "runner_on_failed")]
+    gate = [e for e in events if e.get("event_data", {}).get("task") == GATE_TASK and e["event"] in ("runner_on_ok", "runner_on_failed")]
     stats = [e["event_data"] for e in events if e["event"] == "playbook_on_stats"]
-    print(json.dumps({
-        "status": run.status,
-        "rc": run.rc,
-        "seconds": seconds,
-        "event_names": sorted({e["event"] for e in events}),
-        "gate_events": [{"event": e["event"], "msg": e["event_data"]["res"].get("msg"),
-                         "sync_jobs": e["event_data"]["res"].get("sync_jobs")} for e in gate],
-        "stats": [{k: s.get(k) for k in ("ok", "failures", "changed")} for s in stats],
-        "stdout": run.stdout.read(),
-        "artifacts": sorted(os.listdir(os.path.join(base, "artifacts", "job"))),
-        # env/envvars is the job's input, where AWX writes the credential too; everything the run wrote must not hold it.
-        "secret_in": files_holding(base, secret_key, skip={os.path.join("env", "envvars")}),
-    }))
+    print(
+        json.dumps(
+            {
+                "status": run.status,
+                "rc": run.rc,
+                "seconds": seconds,
+                "event_names": sorted({e["event"] for e in events}),
+                "gate_events": [
+                    {"event": e["event"], "msg": e["event_data"]["res"].get("msg"), "sync_jobs": e["event_data"]["res"].get("sync_jobs")} for e in gate
+                ],
+                "stats": [{k: s.get(k) for k in ("ok", "failures", "changed")} for s in stats],
+                "stdout": run.stdout.read(),
+                "artifacts": sorted(os.listdir(os.path.join(base, "artifacts", "job"))),
+                # env/envvars is the job's input, where AWX writes the credential too; everything the run wrote must not hold it.
+                "secret_in": files_holding(base, secret_key, skip={os.path.join("env", "envvars")}),
+            }
+        )
+    )
     return 0
 
 

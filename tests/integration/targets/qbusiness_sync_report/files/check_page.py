@@ -34,7 +34,8 @@ import time
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Route
+from playwright.sync_api import sync_playwright
 
 CHART_KINDS = ("timeline", "durations", "documents-failed")
 CHART_HEIGHT = 280

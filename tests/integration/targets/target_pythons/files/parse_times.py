@@ -22,6 +22,7 @@ def main():
     sys.path[:0] = [collections_root, shim]
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
+
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_time
 

@@ -33,23 +33,34 @@ def load_probe_scenario() -> None:
     control.load_scenario(
         {
             "region": "us-east-1",
-            "applications": [{
-                "name": "probe",
-                "application_id": APP,
-                "indices": [{
-                    "name": "main",
-                    "index_id": INDEX,
-                    "data_sources": [
-                        {"name": "busy", "data_source_id": BUSY, "generate_history": _FINISHED,
-                         "history": [{"execution_id": RUNNING_JOB, "status": "SYNCING", "start_time": "now-300"}]},
-                        {"name": "idle", "data_source_id": IDLE, "generate_history": _FINISHED},
-                        {"name": "odd", "data_source_id": ODD, "generate_history": _FINISHED,
-                         "history": [{"execution_id": ODD_JOB, "status": "PAUSED", "allow_unknown_status": True, "start_time": "now-200"}]},
-                        {"name": "single", "data_source_id": SINGLE,
-                         "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]},
+            "applications": [
+                {
+                    "name": "probe",
+                    "application_id": APP,
+                    "indices": [
+                        {
+                            "name": "main",
+                            "index_id": INDEX,
+                            "data_sources": [
+                                {
+                                    "name": "busy",
+                                    "data_source_id": BUSY,
+                                    "generate_history": _FINISHED,
+                                    "history": [{"execution_id": RUNNING_JOB, "status": "SYNCING", "start_time": "now-300"}],
+                                },
+                                {"name": "idle", "data_source_id": IDLE, "generate_history": _FINISHED},
+                                {
+                                    "name": "odd",
+                                    "data_source_id": ODD,
+                                    "generate_history": _FINISHED,
+                                    "history": [{"execution_id": ODD_JOB, "status": "PAUSED", "allow_unknown_status": True, "start_time": "now-200"}],
+                                },
+                                {"name": "single", "data_source_id": SINGLE, "history": [{"status": "SUCCEEDED", "start_time": "now-600"}]},
+                            ],
+                        }
                     ],
-                }],
-            }],
+                }
+            ],
         }
     )
     control.clear_requests()

@@ -61,8 +61,7 @@ def test_midpoint_keeps_to_the_millisecond():
 
 @pytest.mark.parametrize(
     "start_inclusive, end_inclusive, words",
-    [(True, True, "start_time, inclusive"), (False, False, "start_time, exclusive"),
-     (True, False, "start_time, startTime inclusive, endTime exclusive")],
+    [(True, True, "start_time, inclusive"), (False, False, "start_time, exclusive"), (True, False, "start_time, startTime inclusive, endTime exclusive")],
 )
 def test_describe_time_filter(start_inclusive, end_inclusive, words):
     assert describe_time_filter("start_time", start_inclusive, end_inclusive) == words
@@ -114,16 +113,25 @@ def test_a_listing_that_drops_a_finished_job_does_not_hold(client):
 
 def test_time_filter_needs_a_finished_job(client):
     ctx = context(client, SINGLE)
-    control.seed_history("bbbbbbbb-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002", SINGLE,
-                         jobs=[{"status": "SYNCING", "start_time": "now-10"}], replace=True)
+    control.seed_history(
+        "bbbbbbbb-0000-4000-8000-000000000001",
+        "bbbbbbbb-0000-4000-8000-000000000002",
+        SINGLE,
+        jobs=[{"status": "SYNCING", "start_time": "now-10"}],
+        replace=True,
+    )
     finding = probe_time_filter(ctx, sample_of(ctx))
     assert (finding.result, finding.holds) == (NOT_OBSERVABLE, None)
 
 
 @pytest.mark.parametrize(
     "behaviours, seen",
-    [({}, "kept"), ({"time_filter_keeps_running": False}, "left_out"), ({"time_filter_field": "end_time"}, "left_out"),
-     ({"time_filter_bounds": "exclusive"}, "kept")],
+    [
+        ({}, "kept"),
+        ({"time_filter_keeps_running": False}, "left_out"),
+        ({"time_filter_field": "end_time"}, "left_out"),
+        ({"time_filter_bounds": "exclusive"}, "kept"),
+    ],
 )
 def test_running_sync_kept_or_left_out(client, behaviours, seen):
     control.set_behaviours(**behaviours)

@@ -12,11 +12,10 @@ from qbusiness_emulator import control
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import paginate
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_next_token
-
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import LONG
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import MIXED
-from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import list_calls
+from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import source
 
 
@@ -75,8 +74,7 @@ def test_keep_filters_on_the_client_and_resumes_after_the_last_kept(client):
     expected = [job["executionId"] for job in everything if failed(job)]
     seen, parts, token = [], [], None
     while True:
-        jobs, token = paginate(client.list_data_source_sync_jobs, request, "history", "jobs", max_results=10,
-                               start=validate_next_token(token), keep=failed)
+        jobs, token = paginate(client.list_data_source_sync_jobs, request, "history", "jobs", max_results=10, start=validate_next_token(token), keep=failed)
         assert all(failed(job) for job in jobs)
         parts.append(len(jobs))
         seen.extend(job["executionId"] for job in jobs)

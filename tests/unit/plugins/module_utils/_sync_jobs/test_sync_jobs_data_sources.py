@@ -25,8 +25,7 @@ DS = "c2222222-0000-4000-8000-0000000000{:02d}"
 
 @pytest.fixture(name="client")
 def client_fixture(emulated_client):
-    sources = [dict(name=f"ds-{n:02d}", data_source_id=DS.format(n), history=[dict(status="SUCCEEDED", start_time=f"now-{3600 * (n + 1)}")])
-               for n in range(25)]
+    sources = [dict(name=f"ds-{n:02d}", data_source_id=DS.format(n), history=[dict(status="SUCCEEDED", start_time=f"now-{3600 * (n + 1)}")]) for n in range(25)]
     sources[0].update(history=[])
     sources[1].update(status="FAILED", error=dict(error_code="InvalidRequest", error_message="The secret holds no password"))
     sources[2].update(sync_schedule="cron(0 * * * ? *)", type="CONFLUENCEV2")
@@ -41,11 +40,25 @@ def operations():
 
 def test_normalize_keeps_what_was_sent_in_snake_case():
     created = datetime(2024, 4, 1, 9, 0, tzinfo=timezone.utc)
-    raw = dict(dataSourceId=DS.format(1), displayName="wiki", type="S3", status="FAILED", createdAt=created, updatedAt=created,
-               error=dict(errorCode="InvalidRequest", errorMessage="bad"), configuration={"secret": "arn:..."}, roleArn="arn:role")
+    raw = dict(
+        dataSourceId=DS.format(1),
+        displayName="wiki",
+        type="S3",
+        status="FAILED",
+        createdAt=created,
+        updatedAt=created,
+        error=dict(errorCode="InvalidRequest", errorMessage="bad"),
+        configuration={"secret": "arn:..."},
+        roleArn="arn:role",
+    )
     assert normalize_data_source(raw) == dict(
-        data_source_id=DS.format(1), display_name="wiki", type="S3", status="FAILED", created_at="2024-04-01T09:00:00+00:00",
-        updated_at="2024-04-01T09:00:00+00:00", error=dict(error_code="InvalidRequest", error_message="bad"),
+        data_source_id=DS.format(1),
+        display_name="wiki",
+        type="S3",
+        status="FAILED",
+        created_at="2024-04-01T09:00:00+00:00",
+        updated_at="2024-04-01T09:00:00+00:00",
+        error=dict(error_code="InvalidRequest", error_message="bad"),
     )
 
 

@@ -54,8 +54,14 @@ def document_pages():
 def test_normalize_flattens_the_error():
     when = datetime(2024, 5, 1, 10, 2, tzinfo=timezone.utc)
     raw = dict(documentId="s3://b/a.pdf", status="FAILED", createdAt=when, updatedAt=when, error=dict(errorCode="InvalidRequest", errorMessage="too big"))
-    assert normalize_document(raw) == dict(document_id="s3://b/a.pdf", status="FAILED", error_code="InvalidRequest", error_message="too big",
-                                           created_at="2024-05-01T10:02:00+00:00", updated_at="2024-05-01T10:02:00+00:00")
+    assert normalize_document(raw) == dict(
+        document_id="s3://b/a.pdf",
+        status="FAILED",
+        error_code="InvalidRequest",
+        error_message="too big",
+        created_at="2024-05-01T10:02:00+00:00",
+        updated_at="2024-05-01T10:02:00+00:00",
+    )
     assert normalize_document(dict(documentId="x", status="INDEXED")) == dict(document_id="x", status="INDEXED")
 
 
@@ -120,18 +126,41 @@ def test_a_listing_error_names_the_data_source(client):
 def test_failed_documents_by_job_read_once_and_placed_by_time(emulated_client):
     """Each failed document goes to the job during which it last changed; one listing for all."""
     failed = dict(status="FAILED", error=dict(error_code="InvalidRequest", error_message="too big"))
-    documents = ([dict(failed, updated_at="now-7000") for dummy in range(2)] + [dict(failed, updated_at="now-1700") for dummy in range(3)]
-                 + [dict(status="INDEXED", updated_at="now-100") for dummy in range(20)])
+    documents = (
+        [dict(failed, updated_at="now-7000") for dummy in range(2)]
+        + [dict(failed, updated_at="now-1700") for dummy in range(3)]
+        + [dict(status="INDEXED", updated_at="now-100") for dummy in range(20)]
+    )
     history = [
-        dict(execution_id="job-a-000000000000000000000000000000", status="FAILED", start_time="now-7200", end_time="now-6900",
-             metrics=dict(documents_failed=2)),
-        dict(execution_id="job-b-000000000000000000000000000000", status="SUCCEEDED", start_time="now-3600", end_time="now-3500",
-             metrics=dict(documents_failed=0)),
-        dict(execution_id="job-c-000000000000000000000000000000", status="INCOMPLETE", start_time="now-1800", end_time="now-1600",
-             metrics=dict(documents_failed=3)),
+        dict(
+            execution_id="job-a-000000000000000000000000000000", status="FAILED", start_time="now-7200", end_time="now-6900", metrics=dict(documents_failed=2)
+        ),
+        dict(
+            execution_id="job-b-000000000000000000000000000000",
+            status="SUCCEEDED",
+            start_time="now-3600",
+            end_time="now-3500",
+            metrics=dict(documents_failed=0),
+        ),
+        dict(
+            execution_id="job-c-000000000000000000000000000000",
+            status="INCOMPLETE",
+            start_time="now-1800",
+            end_time="now-1600",
+            metrics=dict(documents_failed=3),
+        ),
     ]
-    control.load_scenario(dict(applications=[dict(name="app", application_id=APP, indices=[dict(name="main", index_id=INDEX, data_sources=[
-        dict(name="wiki", data_source_id=DS, documents=documents, history=history)])])]))
+    control.load_scenario(
+        dict(
+            applications=[
+                dict(
+                    name="app",
+                    application_id=APP,
+                    indices=[dict(name="main", index_id=INDEX, data_sources=[dict(name="wiki", data_source_id=DS, documents=documents, history=history)])],
+                )
+            ]
+        )
+    )
     control.clear_requests()
     source = DataSourceService(emulated_client, IndexRef(APP, INDEX).data_source(DS))
     jobs = source.list_all_sync_jobs()

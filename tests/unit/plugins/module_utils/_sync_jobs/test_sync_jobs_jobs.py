@@ -14,7 +14,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs impo
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import newest_first
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.jobs import normalize_job
 
-
 UTC = timezone.utc
 
 

@@ -27,9 +27,8 @@ from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_job
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import INDEX
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import JOB_A
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import SPARSE
-
-from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import list_calls
+from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import source
 
 
@@ -154,8 +153,7 @@ def test_a_service_that_ignores_the_start_filter_still_gives_the_true_latest(cli
 def test_enough_decides_when_to_stop_widening(client):
     """Asked for three FAILED jobs among daily syncs: the week window has one, the month has enough."""
     now = datetime.now(timezone.utc)
-    history = [{"status": "FAILED" if day % 5 == 0 else "SUCCEEDED", "start_time": (now - timedelta(days=day, hours=1)).isoformat()}
-               for day in range(40)]
+    history = [{"status": "FAILED" if day % 5 == 0 else "SUCCEEDED", "start_time": (now - timedelta(days=day, hours=1)).isoformat()} for day in range(40)]
     _add_data_source(history=history)
     recent = list_recent_jobs(source(client, SPARSE), now=now, enough=lambda jobs: sum(j["status"] == "FAILED" for j in jobs) >= 3)
     assert _window_starts(list_calls())[-1] == now - timedelta(days=30) - WINDOW_MARGIN

@@ -119,8 +119,9 @@ def test_names_resolve_across_pages(client):
     """30 data sources are three pages of ListDataSources (10 a page); the last name is on the last page."""
     selection = validate_data_source_selection(dict(application_name="handbook", index_name="main", data_source_name="ds-29"))
     ref = NameResolver(client).data_source_ref(selection)
-    assert ref.identity() == dict(application_id=APP, application_name="handbook", index_id=INDEX_ID, index_name="main",
-                                  data_source_id=DS.format(29), data_source_name="ds-29")
+    assert ref.identity() == dict(
+        application_id=APP, application_name="handbook", index_id=INDEX_ID, index_name="main", data_source_id=DS.format(29), data_source_name="ds-29"
+    )
     assert ref.label == f"ds-29 ({DS.format(29)})"
     assert operations() == Counter(ListApplications=1, ListIndices=1, ListDataSources=3)
     pages = [r["params"] for r in control.requests() if r["operation"] == "ListDataSources"]

@@ -20,7 +20,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_id
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import validate_max_results
 
-
 GOOD_ID = "0a1b2c3d-0000-4000-8000-00000000abcd"
 
 

@@ -20,9 +20,8 @@ from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_job
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import JOB_C
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import LONG
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import MIXED
-
-from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import list_calls
+from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import source
 
 

@@ -18,7 +18,6 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service i
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ensure_sync_started
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.states import ensure_sync_stopped
 
-
 APP = "cdcdcdcd-0000-4000-8000-000000000001"
 
 
@@ -90,8 +89,12 @@ def test_wait_times_out(client):
     control.set_next_sync(APP, INDEX, DS, never_ends=True)
     clock = [0.0]
     change = ensure_sync_started(
-        _source(client), wait=True, wait_timeout=4, wait_sleep=3,
-        monotonic=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
+        _source(client),
+        wait=True,
+        wait_timeout=4,
+        wait_sleep=3,
+        monotonic=lambda: clock[0],
+        sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
     )
     assert change.changed and change.timed_out and change.job["status"] == "SYNCING"
     assert clock[0] == 4.0

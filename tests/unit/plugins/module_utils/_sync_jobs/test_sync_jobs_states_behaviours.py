@@ -88,8 +88,9 @@ def test_a_stop_refused_while_the_sync_still_runs_fails_saying_so(client, monkey
     _replace(client, monkeypatch, "stop_data_source_sync_job", conflict)
     with pytest.raises(SyncConflict) as err:
         ensure_sync_stopped(_source(client))
-    assert err.value.message == (f"Failed to stop the sync of data source {DS}: the service refused to stop it (ConflictException), "
-                                 f"but sync {running} is still SYNCING")
+    assert err.value.message == (
+        f"Failed to stop the sync of data source {DS}: the service refused to stop it (ConflictException), but sync {running} is still SYNCING"
+    )
     assert "Sync is being updated" in str(err.value)
 
 
@@ -118,8 +119,12 @@ def test_a_wait_for_a_sync_never_listed_times_out_saying_so(client):
     control.set_behaviours(listing_delay_seconds=60)
     clock = [0.0]
     change = ensure_sync_started(
-        _source(client), wait=True, wait_timeout=3, wait_sleep=1,
-        monotonic=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
+        _source(client),
+        wait=True,
+        wait_timeout=3,
+        wait_sleep=1,
+        monotonic=lambda: clock[0],
+        sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds),
     )
     assert change.changed and change.timed_out and change.job is None and change.execution_id
 

@@ -27,9 +27,8 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.tokens im
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import APP
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import INDEX
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import LONG
-
-from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import list_calls
+from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import load_histories
 from ansible_collections.qbusiness.ops.tests.unit.plugins.module_utils._sync_jobs.histories import source
 
 

@@ -58,8 +58,9 @@ class EditedListing:
 
     def list_data_source_sync_jobs(self, **request: Any) -> Dict[str, Any]:
         answer = self._client.list_data_source_sync_jobs(**request)
-        history = [dict(job, status=self.shown_as.get(job["executionId"], job["status"]))
-                   for job in answer.get("history", []) if job["executionId"] not in self.hidden]
+        history = [
+            dict(job, status=self.shown_as.get(job["executionId"], job["status"])) for job in answer.get("history", []) if job["executionId"] not in self.hidden
+        ]
         return dict(answer, history=history)
 
 
@@ -72,25 +73,45 @@ def drive_clock(monkeypatch) -> Clock:
 
 def load_index() -> None:
     """One index with two data sources: the wiki, whose newest sync failed a day ago, and the policies; log cleared."""
-    control.load_scenario({
-        "region": "us-east-1",
-        "applications": [{
-            "name": "handbook-assistant", "application_id": APP,
-            "indices": [{
-                "name": "main", "index_id": INDEX,
-                "data_sources": [
-                    {"name": "confluence-wiki", "data_source_id": WIKI, "history": [
-                        {"execution_id": OLD_SUCCESS, "status": "SUCCEEDED", "start_time": "now-172800"},
-                        {"execution_id": OLD_FAILURE, "status": "FAILED", "start_time": "now-86400",
-                         "error": {"error_code": "InvalidRequest", "error_message": "Confluence credentials expired"}},
-                    ]},
-                    {"name": "sharepoint-policies", "data_source_id": POLICIES, "history": [
-                        {"execution_id": POLICIES_SUCCESS, "status": "SUCCEEDED", "start_time": "now-3600"},
-                    ]},
-                ],
-            }],
-        }],
-    })
+    control.load_scenario(
+        {
+            "region": "us-east-1",
+            "applications": [
+                {
+                    "name": "handbook-assistant",
+                    "application_id": APP,
+                    "indices": [
+                        {
+                            "name": "main",
+                            "index_id": INDEX,
+                            "data_sources": [
+                                {
+                                    "name": "confluence-wiki",
+                                    "data_source_id": WIKI,
+                                    "history": [
+                                        {"execution_id": OLD_SUCCESS, "status": "SUCCEEDED", "start_time": "now-172800"},
+                                        {
+                                            "execution_id": OLD_FAILURE,
+                                            "status": "FAILED",
+                                            "start_time": "now-86400",
+                                            "error": {"error_code": "InvalidRequest", "error_message": "Confluence credentials expired"},
+                                        },
+                                    ],
+                                },
+                                {
+                                    "name": "sharepoint-policies",
+                                    "data_source_id": POLICIES,
+                                    "history": [
+                                        {"execution_id": POLICIES_SUCCESS, "status": "SUCCEEDED", "start_time": "now-3600"},
+                                    ],
+                                },
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     control.clear_requests()
 
 

@@ -9,6 +9,7 @@ leaves running syncs out, failed first reads, and a data source whose read raise
 from __future__ import annotations
 
 import logging
+
 import pytest
 from qbusiness_emulator import control
 

@@ -33,18 +33,21 @@ def test_one_or_a_list_of_data_sources_by_id_or_name():
     assert (options.delay, options.emit_existing) == (5, True)
 
 
-@pytest.mark.parametrize("args, option", [
-    (dict(index_id=INDEX), "application_id or application_name"),
-    (dict(IDS, application_name="x"), "application_id and application_name are mutually exclusive"),
-    (dict(application_id=APP), "index_id or index_name"),
-    (dict(IDS, application_id="not-an-id"), "application_id must be a Q Business ID"),
-    (dict(IDS, data_source_id=[]), "data_source_id must name at least one data source"),
-    (dict(IDS, data_source_name=[["a"]]), "data_source_name takes display names"),
-    (dict(IDS, delay=0), "delay must be an integer of at least 1"),
-    (dict(IDS, delay=True), "delay must be an integer of at least 1"),
-    (dict(IDS, failures_before_event=0), "failures_before_event must be an integer of at least 1"),
-    (dict(IDS, emit_existing="perhaps"), "emit_existing must be a boolean"),
-])
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (dict(index_id=INDEX), "application_id or application_name"),
+        (dict(IDS, application_name="x"), "application_id and application_name are mutually exclusive"),
+        (dict(application_id=APP), "index_id or index_name"),
+        (dict(IDS, application_id="not-an-id"), "application_id must be a Q Business ID"),
+        (dict(IDS, data_source_id=[]), "data_source_id must name at least one data source"),
+        (dict(IDS, data_source_name=[["a"]]), "data_source_name takes display names"),
+        (dict(IDS, delay=0), "delay must be an integer of at least 1"),
+        (dict(IDS, delay=True), "delay must be an integer of at least 1"),
+        (dict(IDS, failures_before_event=0), "failures_before_event must be an integer of at least 1"),
+        (dict(IDS, emit_existing="perhaps"), "emit_existing must be a boolean"),
+    ],
+)
 def test_bad_arguments_are_refused_naming_the_argument(args, option):
     with pytest.raises(OptionError, match=option):
         validate_watch_options(args)

@@ -149,11 +149,16 @@ def test_thirty_percent_throttling_loses_no_event(emulated_client, clock, monkey
     for dummy in range(6):
         seen.extend(watch.poll().events)
         clock.advance(SYNCING / 2)
-    assert sorted(changes(seen)) == sorted([
-        ("started", WIKI, None, "SYNCING"), ("status_changed", WIKI, "SYNCING", "SYNCING_INDEXING"), ("finished", WIKI, "SYNCING_INDEXING", "FAILED"),
-        ("started", POLICIES, None, "SYNCING"), ("status_changed", POLICIES, "SYNCING", "SYNCING_INDEXING"),
-        ("finished", POLICIES, "SYNCING_INDEXING", "SUCCEEDED"),
-    ])
+    assert sorted(changes(seen)) == sorted(
+        [
+            ("started", WIKI, None, "SYNCING"),
+            ("status_changed", WIKI, "SYNCING", "SYNCING_INDEXING"),
+            ("finished", WIKI, "SYNCING_INDEXING", "FAILED"),
+            ("started", POLICIES, None, "SYNCING"),
+            ("status_changed", POLICIES, "SYNCING", "SYNCING_INDEXING"),
+            ("finished", POLICIES, "SYNCING_INDEXING", "SUCCEEDED"),
+        ]
+    )
     assert any(r["fault"] == "throttle" for r in control.requests())
 
 

@@ -30,14 +30,31 @@ METRICS = dict(documents_added=363, documents_deleted=0, documents_failed=37, do
 def client_fixture(emulated_client):
     documents = dict(count=400, failed=37, updated_at="now-600")
     sources = [
-        dict(name="wiki", data_source_id=WIKI, generate_documents=documents,
-             history=[dict(status="INCOMPLETE", start_time="now-3600", end_time="now-600", metrics=METRICS)]),
-        dict(name="handbook", data_source_id=PASSING, generate_documents=documents,
-             history=[dict(status="SUCCEEDED", start_time="now-3600", end_time="now-600", metrics=METRICS)]),
-        dict(name="tickets", data_source_id=BROKEN, status="FAILED", error=dict(error_code="InvalidRequest", error_message="The secret was deleted"),
-             history=[dict(status="SUCCEEDED", start_time="now-3600")]),
-        dict(name="clean", data_source_id=CLEAN, generate_documents=dict(count=50),
-             history=[dict(status="FAILED", start_time="now-3600", metrics=dict(METRICS, documents_failed=0))]),
+        dict(
+            name="wiki",
+            data_source_id=WIKI,
+            generate_documents=documents,
+            history=[dict(status="INCOMPLETE", start_time="now-3600", end_time="now-600", metrics=METRICS)],
+        ),
+        dict(
+            name="handbook",
+            data_source_id=PASSING,
+            generate_documents=documents,
+            history=[dict(status="SUCCEEDED", start_time="now-3600", end_time="now-600", metrics=METRICS)],
+        ),
+        dict(
+            name="tickets",
+            data_source_id=BROKEN,
+            status="FAILED",
+            error=dict(error_code="InvalidRequest", error_message="The secret was deleted"),
+            history=[dict(status="SUCCEEDED", start_time="now-3600")],
+        ),
+        dict(
+            name="clean",
+            data_source_id=CLEAN,
+            generate_documents=dict(count=50),
+            history=[dict(status="FAILED", start_time="now-3600", metrics=dict(METRICS, documents_failed=0))],
+        ),
     ]
     control.load_scenario(dict(applications=[dict(name="app", application_id=APP, indices=[dict(name="main", index_id=INDEX, data_sources=sources)])]))
     control.clear_requests()
@@ -58,8 +75,9 @@ def test_an_incomplete_sync_shows_ten_of_its_37_failed_documents_and_names_three
     result = verdict.as_result()
     assert len(result["failed_documents"]) == 10
     assert result["failed_documents_listed"] == dict(count=10, complete=False)
-    assert all(d["status"] in ("FAILED", "DOCUMENT_FAILED_TO_INDEX") and d["error_code"] and d["error_message"] and d["updated_at"]
-               for d in result["failed_documents"])
+    assert all(
+        d["status"] in ("FAILED", "DOCUMENT_FAILED_TO_INDEX") and d["error_code"] and d["error_message"] and d["updated_at"] for d in result["failed_documents"]
+    )
     assert result["data_source_status"] == "ACTIVE" and result["metrics"]["documents_failed"] == 37
     message = gate_message([verdict])
     # The name came with GetDataSource, read beside the history.
@@ -94,7 +112,8 @@ def test_a_share_exactly_at_its_limit_passes():
     limit = parse_document_limit("0.7%")
     assert limit.reason(dict(documents_failed=7, documents_scanned=1000)) is None
     assert limit.reason(dict(documents_failed=8, documents_scanned=1000)) == (
-        "8 of 1000 scanned documents failed (0.80%), more than max_documents_failed (0.7%)")
+        "8 of 1000 scanned documents failed (0.80%), more than max_documents_failed (0.7%)"
+    )
     assert limit.reason(dict(documents_failed=0)) is None  # 0 failed is within any share, scanned or not
 
 
@@ -146,7 +165,7 @@ def test_a_data_source_that_cannot_be_read_fails(client):
     control.set_faults(denied_access_keys=[client.client._request_signer._credentials.access_key], operations=["GetDataSource"])
     verdict = gate(client, PASSING)
     assert not verdict.passed and verdict.reasons[-1].startswith(f"could not read the data source itself: Failed to read data source {PASSING}")
-    assert verdict.read_error == verdict.reasons[-1][len("could not read the data source itself: "):]
+    assert verdict.read_error == verdict.reasons[-1][len("could not read the data source itself: ") :]
     assert "AccessDeniedException" in verdict.as_result()["read_error"]
 
 

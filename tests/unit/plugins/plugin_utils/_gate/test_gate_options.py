@@ -11,10 +11,9 @@ from datetime import timedelta
 import pytest
 
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
-from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.options import parse_duration
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import validate_gate_options
-
 
 APP = "aaaaaaaa-0000-4000-8000-000000000001"
 

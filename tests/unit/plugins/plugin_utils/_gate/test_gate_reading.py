@@ -12,12 +12,11 @@ from datetime import timedelta
 import pytest
 from qbusiness_emulator import control
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceRef
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import DataSourceService
-from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.concurrency import run_concurrently
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import GateOptions
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.reading import gate_data_source
-
 
 APP = "aaaaaaaa-0000-4000-8000-000000000001"
 
@@ -69,8 +68,10 @@ def test_wait_times_out_on_a_sync_that_never_ends(client):
     _start(client, "SUCCEEDED", never_ends=True)
     fake_time = [0.0]
     verdict = gate_data_source(
-        _source(client, APP, INDEX, DS), GateOptions(wait=True, wait_timeout=5, wait_sleep=2),
-        monotonic=lambda: fake_time[0], sleep=lambda seconds: fake_time.__setitem__(0, fake_time[0] + seconds),
+        _source(client, APP, INDEX, DS),
+        GateOptions(wait=True, wait_timeout=5, wait_sleep=2),
+        monotonic=lambda: fake_time[0],
+        sleep=lambda seconds: fake_time.__setitem__(0, fake_time[0] + seconds),
     )
     assert not verdict.passed
     assert verdict.reasons == [f"sync {verdict.job['execution_id']} still SYNCING after waiting 5s (wait_timeout)"]
@@ -193,9 +194,7 @@ def test_one_wait_budget_for_more_data_sources_than_threads(client):
     options = GateOptions(wait=True, wait_timeout=4, wait_sleep=1)
     started = time.monotonic()
     deadline = started + options.wait_timeout
-    verdicts = run_concurrently(
-        lambda data_source: gate_data_source(_source(client, app, index_id, data_source), options, deadline=deadline), data_sources
-    )
+    verdicts = run_concurrently(lambda data_source: gate_data_source(_source(client, app, index_id, data_source), options, deadline=deadline), data_sources)
     elapsed = time.monotonic() - started
     assert len(verdicts) == 9 and not any(v.passed for v in verdicts)
     assert all("still SYNCING" in v.reasons[0] for v in verdicts)
@@ -206,7 +205,10 @@ def test_one_wait_budget_for_more_data_sources_than_threads(client):
 def test_a_running_sync_without_wait_widens_the_read_to_the_newest_finished_one(client):
     """The last day holds only the running sync, which has no verdict: the week window brings the finished one."""
     control.seed_history(
-        APP, INDEX, DS, replace=True,
+        APP,
+        INDEX,
+        DS,
+        replace=True,
         jobs=[{"status": "FAILED", "start_time": "now-259200", "error": {"error_code": "InternalError", "error_message": "Disk full"}}],
     )
     _start(client, "SUCCEEDED", never_ends=True)

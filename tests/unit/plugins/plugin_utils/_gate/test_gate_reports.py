@@ -49,29 +49,42 @@ def ds_id(number):
 
 def job(status, started_hours_ago, **extra):
     started = NOW - timedelta(hours=started_hours_ago)
-    return dict(execution_id=f"e-{status.lower()}-{started_hours_ago}", status=status, start_time=started.isoformat(),
-                end_time=(started + timedelta(minutes=10)).isoformat(), **extra)
+    return dict(
+        execution_id=f"e-{status.lower()}-{started_hours_ago}",
+        status=status,
+        start_time=started.isoformat(),
+        end_time=(started + timedelta(minutes=10)).isoformat(),
+        **extra,
+    )
 
 
 def passing(number=1, name="handbook"):
     metrics = dict(documents_added=1, documents_deleted=0, documents_failed=0, documents_modified=0, documents_scanned=10)
-    return Verdict(ds_id(number), job=job("SUCCEEDED", 3.2, metrics=metrics), ref=INDEX_REF.data_source(ds_id(number), name),
-                   data_source_status="ACTIVE", elapsed=0.25)
+    return Verdict(
+        ds_id(number), job=job("SUCCEEDED", 3.2, metrics=metrics), ref=INDEX_REF.data_source(ds_id(number), name), data_source_status="ACTIVE", elapsed=0.25
+    )
 
 
 def failing(number=2, name="wiki", reason="latest sync e-incomplete-1 INCOMPLETE", documents=(DOCUMENT,)):
     metrics = dict(documents_added=3, documents_deleted=0, documents_failed=7, documents_modified=0, documents_scanned=90)
     error = dict(error_code="InternalError", error_message="Crawler stopped")
-    verdict = Verdict(ds_id(number), reasons=[reason], job=job("INCOMPLETE", 1, metrics=metrics, error=error),
-                      ref=INDEX_REF.data_source(ds_id(number), name), data_source_status="ACTIVE", elapsed=0.5)
+    verdict = Verdict(
+        ds_id(number),
+        reasons=[reason],
+        job=job("INCOMPLETE", 1, metrics=metrics, error=error),
+        ref=INDEX_REF.data_source(ds_id(number), name),
+        data_source_status="ACTIVE",
+        elapsed=0.5,
+    )
     verdict.failed_documents = FailedDocuments([dict(document) for document in documents], complete=False)
     return verdict
 
 
 def unreadable(number=3):
     error = f"Failed to list the sync jobs of data source {ds_id(number)}: An error occurred (AccessDeniedException): not authorized"
-    return Verdict(ds_id(number), reasons=[f"could not read its sync history: {error}"], ref=INDEX_REF.data_source(ds_id(number)),
-                   read_error=error, elapsed=0.1)
+    return Verdict(
+        ds_id(number), reasons=[f"could not read its sync history: {error}"], ref=INDEX_REF.data_source(ds_id(number)), read_error=error, elapsed=0.1
+    )
 
 
 def gate_run(verdicts, index=INDEX_REF):
@@ -90,12 +103,16 @@ def properties(suite):
     return {prop.get("name"): prop.get("value") for prop in suite.find("properties")}
 
 
-@pytest.mark.parametrize("verdicts, counts", [
-    ([passing()], (1, 0, 0)),
-    ([failing()], (1, 1, 0)),
-    ([unreadable()], (1, 0, 1)),
-    ([passing(), failing(), unreadable()], (3, 1, 1)),
-], ids=["pass", "fail", "read error", "all three"])
+@pytest.mark.parametrize(
+    "verdicts, counts",
+    [
+        ([passing()], (1, 0, 0)),
+        ([failing()], (1, 1, 0)),
+        ([unreadable()], (1, 0, 1)),
+        ([passing(), failing(), unreadable()], (3, 1, 1)),
+    ],
+    ids=["pass", "fail", "read error", "all three"],
+)
 def test_junit_is_valid_with_one_case_per_data_source_and_its_counts(verdicts, counts):
     suite = parse_junit(junit_report(gate_run(verdicts), 1.5, gate_message(verdicts)))
     cases = suite.findall("testcase")
@@ -149,9 +166,12 @@ def test_a_gate_that_could_not_judge_has_one_error_case_for_the_index():
 
 
 def test_xml_special_and_control_characters_are_escaped_or_left_out():
-    name = 'wiki <"&\'> \x00\x1b\x7f\ud800 ünïcödé'
-    verdict = failing(name=name, reason="latest sync FAILED: bad\x01 <tag> & \"quotes\"\x0b\x0c end",
-                      documents=[dict(DOCUMENT, document_id="a&b<c>.pdf", error_message="ctrl\x08 msg")])
+    name = "wiki <\"&'> \x00\x1b\x7f\ud800 ünïcödé"
+    verdict = failing(
+        name=name,
+        reason='latest sync FAILED: bad\x01 <tag> & "quotes"\x0b\x0c end',
+        documents=[dict(DOCUMENT, document_id="a&b<c>.pdf", error_message="ctrl\x08 msg")],
+    )
     text = junit_report(gate_run([verdict]), 1.0, "")
     case = parse_junit(text).find("testcase")
     assert case.get("name") == f"wiki <\"&'> \x7f ünïcödé ({verdict.data_source_id})"
@@ -160,12 +180,16 @@ def test_xml_special_and_control_characters_are_escaped_or_left_out():
     assert "\x1b" not in text and "<tag>" not in text
 
 
-@pytest.mark.parametrize("mutation", [
-    lambda text: text.replace('tests="1"', 'tests="one"', 1),
-    lambda text: text.replace(' classname="', ' class="', 1),
-    lambda text: text.replace('timestamp="2024-05-01T12:00:00+00:00"', 'timestamp="yesterday"'),
-    lambda text: text.replace("<properties>", "<properties><bogus/>"),
-], ids=["count", "classname", "timestamp", "element"])
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        lambda text: text.replace('tests="1"', 'tests="one"', 1),
+        lambda text: text.replace(' classname="', ' class="', 1),
+        lambda text: text.replace('timestamp="2024-05-01T12:00:00+00:00"', 'timestamp="yesterday"'),
+        lambda text: text.replace("<properties>", "<properties><bogus/>"),
+    ],
+    ids=["count", "classname", "timestamp", "element"],
+)
 def test_the_schema_rejects_what_the_tools_would(mutation):
     """The schema is no rubber stamp: each of these is refused."""
     text = junit_report(gate_run([failing()]), 1.0, "")
@@ -202,16 +226,19 @@ def test_markdown_shows_hostile_names_and_messages_as_written_not_as_markup():
     escaped = "\\[x\\](https:&#47;/evil) \\!\\[i\\](https:&#47;/t/p.png) \\*\\*b\\*\\* &lt;b>"
     assert f"| {escaped} ({ds_id(2)}) | ❌ failed |" in text and f"| latest sync FAILED: {escaped} |" in text
     # The <details> line is HTML (backslashes would show there as written): character references instead.
-    assert ("<details><summary>&#91;x&#93;&#40;https:&#47;/evil&#41; &#33;&#91;i&#93;&#40;https:&#47;/t/p.png&#41; "
-            f"&#42;&#42;b&#42;&#42; &#60;b&#62; &#40;{ds_id(2)}&#41;: 1 failed documents</summary>") in text.splitlines()
+    assert (
+        "<details><summary>&#91;x&#93;&#40;https:&#47;/evil&#41; &#33;&#91;i&#93;&#40;https:&#47;/t/p.png&#41; "
+        f"&#42;&#42;b&#42;&#42; &#60;b&#62; &#40;{ds_id(2)}&#41;: 1 failed documents</summary>"
+    ) in text.splitlines()
     assert re.search(r"(?<!\\)\]\(", text) is None and "<b>" not in text and "://" not in text  # "](" only as "\]("
 
 
 def test_markdown_of_a_gate_that_could_not_judge_says_why():
     run = GateRun(validate_index_selection(dict(application_id=APP, index_id=INDEX)), started_at=NOW, index=INDEX_REF)
     text = markdown_summary(run, 0.3, "Q Business sync gate failed: index main (x) has no data sources to gate")
-    assert text.startswith(f"## Q Business sync gate: could not judge — index main ({INDEX})\n\n"
-                           "Q Business sync gate failed: index main (x) has no data sources")
+    assert text.startswith(
+        f"## Q Business sync gate: could not judge — index main ({INDEX})\n\nQ Business sync gate failed: index main (x) has no data sources"
+    )
 
 
 def test_markdown_stays_under_its_limit_leaving_out_details_then_passing_rows_first():
@@ -243,8 +270,14 @@ def test_markdown_leaves_out_only_what_it_must():
 
 def test_json_is_the_task_result_pretty_sorted_and_ending_with_a_newline():
     verdicts = [passing()]
-    result = dict(changed=False, msg=gate_message(verdicts), sync_jobs=[v.as_result() for v in verdicts], elapsed=0.7,
-                  invocation=dict(module_args={}), _ansible_no_log=False)
+    result = dict(
+        changed=False,
+        msg=gate_message(verdicts),
+        sync_jobs=[v.as_result() for v in verdicts],
+        elapsed=0.7,
+        invocation=dict(module_args={}),
+        _ansible_no_log=False,
+    )
     result["sync_job"] = result["sync_jobs"][0]
     text = json_report(result)
     assert text.endswith("}\n") and text.startswith('{\n  "changed": false,\n  "elapsed": 0.7,\n  "failed": false,\n')
@@ -269,12 +302,15 @@ def test_summary_path_auto_checks_the_file_github_names(tmp_path):
         report_paths(dict(summary_path="auto"), {"GITHUB_STEP_SUMMARY": str(tmp_path / "missing" / "summary.md")})
 
 
-@pytest.mark.parametrize("params, environ, first, second", [
-    (dict(junit_path="gate.xml", json_path="./gate.xml"), {}, "junit_path", "json_path"),
-    (dict(junit_path="gate.xml", summary_path="sub/../gate.xml"), {}, "junit_path", "summary_path"),
-    (dict(summary_path="gate.md", json_path="link.md"), {}, "summary_path", "json_path"),
-    (dict(junit_path="step.md", summary_path="auto"), {"GITHUB_STEP_SUMMARY": "step.md"}, "junit_path", "summary_path (auto: $GITHUB_STEP_SUMMARY)"),
-])
+@pytest.mark.parametrize(
+    "params, environ, first, second",
+    [
+        (dict(junit_path="gate.xml", json_path="./gate.xml"), {}, "junit_path", "json_path"),
+        (dict(junit_path="gate.xml", summary_path="sub/../gate.xml"), {}, "junit_path", "summary_path"),
+        (dict(summary_path="gate.md", json_path="link.md"), {}, "summary_path", "json_path"),
+        (dict(junit_path="step.md", summary_path="auto"), {"GITHUB_STEP_SUMMARY": "step.md"}, "junit_path", "summary_path (auto: $GITHUB_STEP_SUMMARY)"),
+    ],
+)
 def test_two_reports_in_one_file_are_refused_naming_both_options(tmp_path, monkeypatch, params, environ, first, second):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sub").mkdir()

@@ -15,7 +15,6 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.options import
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import gate_message
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._gate.verdicts import judge
 
-
 UTC = timezone.utc
 
 

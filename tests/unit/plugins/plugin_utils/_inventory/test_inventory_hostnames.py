@@ -17,8 +17,12 @@ from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostnames
 
 
 def host(ds_id, ds_name="wiki", app_name="handbook"):
-    return {"qbusiness_application_id": "a" * 36, "qbusiness_application_name": app_name,
-            "qbusiness_data_source_id": ds_id, "qbusiness_data_source_name": ds_name}
+    return {
+        "qbusiness_application_id": "a" * 36,
+        "qbusiness_application_name": app_name,
+        "qbusiness_data_source_id": ds_id,
+        "qbusiness_data_source_name": ds_name,
+    }
 
 
 def not_rendered(template, variables):

@@ -31,8 +31,14 @@ def test_defaults_select_everything_in_the_configured_region():
 
 
 def test_values_are_kept_in_order_once():
-    checked = options(regions=["eu-west-1", "us-east-1", "eu-west-1"], application_ids=[APP, APP], index_names=["main"],
-                      data_source_statuses=["ACTIVE", "FAILED"], include_latest_sync=True, hostnames="{{ qbusiness_data_source_id }}")
+    checked = options(
+        regions=["eu-west-1", "us-east-1", "eu-west-1"],
+        application_ids=[APP, APP],
+        index_names=["main"],
+        data_source_statuses=["ACTIVE", "FAILED"],
+        include_latest_sync=True,
+        hostnames="{{ qbusiness_data_source_id }}",
+    )
     assert checked.regions == ("eu-west-1", "us-east-1")
     assert checked.application_ids == (APP,)
     assert checked.index_names == ("main",)
@@ -51,16 +57,19 @@ def test_not_a_region(region):
         options(regions=["us-east-1", region])
 
 
-@pytest.mark.parametrize("given, option", [
-    (dict(application_ids=["nope"]), "application_ids"),
-    (dict(index_ids=[APP, "short"]), "index_ids"),
-    (dict(application_names=[" leading space"]), "application_names"),
-    (dict(index_names=[""]), "index_names"),
-    (dict(data_source_statuses=["ACTIVE", "BROKEN"]), "data_source_statuses"),
-    (dict(include_latest_sync="maybe"), "include_latest_sync"),
-    (dict(hostnames=" "), "hostnames"),
-    (dict(regions={"us-east-1": 1}), "regions"),
-])
+@pytest.mark.parametrize(
+    "given, option",
+    [
+        (dict(application_ids=["nope"]), "application_ids"),
+        (dict(index_ids=[APP, "short"]), "index_ids"),
+        (dict(application_names=[" leading space"]), "application_names"),
+        (dict(index_names=[""]), "index_names"),
+        (dict(data_source_statuses=["ACTIVE", "BROKEN"]), "data_source_statuses"),
+        (dict(include_latest_sync="maybe"), "include_latest_sync"),
+        (dict(hostnames=" "), "hostnames"),
+        (dict(regions={"us-east-1": 1}), "regions"),
+    ],
+)
 def test_each_bad_value_names_its_option(given, option):
     with pytest.raises(OptionError) as raised:
         options(**given)

@@ -13,9 +13,9 @@ from collections import Counter
 
 import boto3
 import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from qbusiness_emulator import control
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.client import RETRY_DECORATOR
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import QBusinessError
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.options import validate_options
@@ -28,9 +28,14 @@ EU_APP = "e1e1e1e1-e1e1-4e1e-8e1e-e1e1e1e1e1e1"
 
 
 def _sources(app, index, count):
-    return [{"name": f"source-{n:02d}", "data_source_id": f"{DS}{app}{index}{n:02d}",
-             "history": [{"status": "FAILED" if n == 0 else "SUCCEEDED", "start_time": "now-600"}] if n < 2 else []}
-            for n in range(count)]
+    return [
+        {
+            "name": f"source-{n:02d}",
+            "data_source_id": f"{DS}{app}{index}{n:02d}",
+            "history": [{"status": "FAILED" if n == 0 else "SUCCEEDED", "start_time": "now-600"}] if n < 2 else [],
+        }
+        for n in range(count)
+    ]
 
 
 @pytest.fixture(name="seeded")
@@ -39,16 +44,31 @@ def seeded_fixture(emulated_client):
     main = _sources(1, 1, 12)
     main[3]["sync_schedule"] = "cron(0 * * * ? *)"
     main[3]["type"] = "CONFLUENCEV2"
-    control.load_scenario({"region": "us-east-1", "applications": [
-        {"name": "handbook", "application_id": APP + "01", "indices": [
-            {"name": "main", "index_id": INDEX + "11", "data_sources": main},
-            {"name": "spare", "index_id": INDEX + "12", "data_sources": [dict(_sources(1, 2, 1)[0], status="FAILED")]}]},
-        {"name": "twin", "application_id": APP + "02"},
-        {"name": "twin", "application_id": APP + "03"},
-    ]})
-    control.load_scenario({"region": "eu-west-1", "applications": [
-        {"name": "handbook", "application_id": EU_APP, "indices": [
-            {"name": "main", "index_id": INDEX + "21", "data_sources": _sources(2, 1, 1)}]}]})
+    control.load_scenario(
+        {
+            "region": "us-east-1",
+            "applications": [
+                {
+                    "name": "handbook",
+                    "application_id": APP + "01",
+                    "indices": [
+                        {"name": "main", "index_id": INDEX + "11", "data_sources": main},
+                        {"name": "spare", "index_id": INDEX + "12", "data_sources": [dict(_sources(1, 2, 1)[0], status="FAILED")]},
+                    ],
+                },
+                {"name": "twin", "application_id": APP + "02"},
+                {"name": "twin", "application_id": APP + "03"},
+            ],
+        }
+    )
+    control.load_scenario(
+        {
+            "region": "eu-west-1",
+            "applications": [
+                {"name": "handbook", "application_id": EU_APP, "indices": [{"name": "main", "index_id": INDEX + "21", "data_sources": _sources(2, 1, 1)}]}
+            ],
+        }
+    )
     control.clear_requests()
     return emulated_client
 
@@ -70,23 +90,36 @@ def test_every_data_source_of_every_region_with_its_variables(seeded):
     assert len(hosts) == 12 + 1 + 1
     wiki = hosts[3]
     assert wiki == {
-        "qbusiness_region": "us-east-1", "qbusiness_application_id": APP + "01", "qbusiness_application_name": "handbook",
-        "qbusiness_index_id": INDEX + "11", "qbusiness_index_name": "main", "qbusiness_data_source_id": f"{DS}1103",
-        "qbusiness_data_source_name": "source-03", "qbusiness_data_source_type": "CONFLUENCEV2",
-        "qbusiness_data_source_status": "ACTIVE", "qbusiness_sync_schedule": "cron(0 * * * ? *)",
-        "qbusiness_created_at": wiki["qbusiness_created_at"], "qbusiness_updated_at": wiki["qbusiness_updated_at"],
+        "qbusiness_region": "us-east-1",
+        "qbusiness_application_id": APP + "01",
+        "qbusiness_application_name": "handbook",
+        "qbusiness_index_id": INDEX + "11",
+        "qbusiness_index_name": "main",
+        "qbusiness_data_source_id": f"{DS}1103",
+        "qbusiness_data_source_name": "source-03",
+        "qbusiness_data_source_type": "CONFLUENCEV2",
+        "qbusiness_data_source_status": "ACTIVE",
+        "qbusiness_sync_schedule": "cron(0 * * * ? *)",
+        "qbusiness_created_at": wiki["qbusiness_created_at"],
+        "qbusiness_updated_at": wiki["qbusiness_updated_at"],
     }
     assert wiki["qbusiness_created_at"].endswith("+00:00")
     assert hosts[0]["qbusiness_sync_schedule"] is None
     assert hosts[-1]["qbusiness_region"] == "eu-west-1" and hosts[-1]["qbusiness_application_id"] == EU_APP
     # Every page once, per region: the applications, the indices of each application, the data sources of each index
     # (12 in pages of 10: two), one GetDataSource each; no sync history without include_latest_sync.
-    assert operations() == Counter({
-        ("ListApplications", "us-east-1"): 1, ("ListIndices", "us-east-1"): 3, ("ListDataSources", "us-east-1"): 2 + 1,
-        ("GetDataSource", "us-east-1"): 13,
-        ("ListApplications", "eu-west-1"): 1, ("ListIndices", "eu-west-1"): 1, ("ListDataSources", "eu-west-1"): 1,
-        ("GetDataSource", "eu-west-1"): 1,
-    })
+    assert operations() == Counter(
+        {
+            ("ListApplications", "us-east-1"): 1,
+            ("ListIndices", "us-east-1"): 3,
+            ("ListDataSources", "us-east-1"): 2 + 1,
+            ("GetDataSource", "us-east-1"): 13,
+            ("ListApplications", "eu-west-1"): 1,
+            ("ListIndices", "eu-west-1"): 1,
+            ("ListDataSources", "eu-west-1"): 1,
+            ("GetDataSource", "eu-west-1"): 1,
+        }
+    )
 
 
 def test_latest_sync_in_the_collections_shape(seeded):
@@ -110,13 +143,19 @@ def test_a_name_in_one_region_only_is_found(seeded):
     assert len(read(["us-east-1", "eu-west-1"], application_ids=[EU_APP], application_names=["handbook"])) == 14
 
 
-@pytest.mark.parametrize("given, message", [
-    (dict(application_names=["nope"]), r"^application_names: no application in region us-east-1 has the display name 'nope'"),
-    (dict(application_ids=[EU_APP]), r"^application_ids: no application in region us-east-1 has the ID " + EU_APP),
-    (dict(application_names=["twin"]), r"^application_names 'twin': 2 applications in region us-east-1 have that display name "
-                                       r"\(a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a102, a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a103\); .* give application_ids"),
-    (dict(index_names=["other"]), r"^index_names: no index of the selected applications in region us-east-1 has the display name 'other'"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (dict(application_names=["nope"]), r"^application_names: no application in region us-east-1 has the display name 'nope'"),
+        (dict(application_ids=[EU_APP]), r"^application_ids: no application in region us-east-1 has the ID " + EU_APP),
+        (
+            dict(application_names=["twin"]),
+            r"^application_names 'twin': 2 applications in region us-east-1 have that display name "
+            r"\(a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a102, a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a103\); .* give application_ids",
+        ),
+        (dict(index_names=["other"]), r"^index_names: no index of the selected applications in region us-east-1 has the display name 'other'"),
+    ],
+)
 def test_names_and_ids_that_match_nothing_or_several_fail_naming_the_option(seeded, given, message):
     with pytest.raises(QBusinessError, match=message):
         read(**given)

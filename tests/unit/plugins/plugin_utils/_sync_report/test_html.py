@@ -109,7 +109,7 @@ def test_a_hostile_name_and_message_are_escaped(page, parsed):
     # Only the page's own </script> end tags: none from a name or a message.
     assert outside_plotly.count("</script>") == len(parsed.scripts) == 4
     assert parsed.sections[2][3] == f"{HOSTILE_NAME} ({IDS[1]})"  # as the browser shows it: the text, unchanged
-    assert "wiki&lt;/script&gt;&lt;img src=x onerror=\"alert(1)\"&gt;&amp;amp;" in outside_plotly
+    assert 'wiki&lt;/script&gt;&lt;img src=x onerror="alert(1)"&gt;&amp;amp;' in outside_plotly
     figures = json.loads(next(text for attributes, text in parsed.scripts if attributes.get("id") == "figures"))
     hover = " ".join(figures["chart-2-timeline"]["data"][1]["text"])  # the FAILED trace
     # plotly.js reads labels as a subset of HTML and decodes entities: the message shows as written, no tag is made.
@@ -126,7 +126,11 @@ def test_the_charts_data(parsed):
     timeline = figures["chart-2-timeline"]
     # One trace per status, coloured by outcome, in progress blue; the first status at the top.
     assert [(trace["name"], trace["marker"]["color"], len(trace["x"])) for trace in timeline["data"]] == [
-        ("SUCCEEDED", "#2ca02c", 1), ("FAILED", "#d62728", 1), ("INCOMPLETE", "#ff7f0e", 1), ("SYNCING", "#1f77b4", 1)]
+        ("SUCCEEDED", "#2ca02c", 1),
+        ("FAILED", "#d62728", 1),
+        ("INCOMPLETE", "#ff7f0e", 1),
+        ("SYNCING", "#1f77b4", 1),
+    ]
     assert timeline["layout"]["yaxis"]["categoryarray"] == ["SYNCING", "INCOMPLETE", "FAILED", "SUCCEEDED"]
     assert timeline["layout"]["height"] == 280
     assert timeline["layout"]["xaxis"]["range"] == ["2024-05-01 12:00:00", "2024-05-31 12:00:00"]

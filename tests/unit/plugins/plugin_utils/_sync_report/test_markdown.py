@@ -22,14 +22,13 @@ def test_heading_window_and_one_row_per_data_source_then_all():
     assert "from 2024-05-01T12:00:00+00:00 to 2024-05-31T12:00:00+00:00 (30d), of 3 data sources" in text
     header, *rows = _rows(text)
     assert header.startswith("| data source | syncs | success rate | failure streak | since last success | p50 | p95 |")
-    hostile = f"| wiki&lt;/script>&lt;img src=x onerror=\"alert(1)\">&amp;amp; ({IDS[1]})"  # "&" too, so that "&amp;" shows as written
+    hostile = f'| wiki&lt;/script>&lt;img src=x onerror="alert(1)">&amp;amp; ({IDS[1]})'  # "&" too, so that "&amp;" shows as written
     assert [row.split(" | ")[0] for row in rows] == [f"| handbook-s3 ({IDS[0]})", hostile, f"| {IDS[2]}", "| all"]
 
 
 def test_the_cells_of_a_row():
     handbook, hostile, never, every = (row.strip("| ").split(" | ") for row in _rows(render_markdown(sample_report()))[1:])
-    assert handbook[1:] == ["30 (27 ok, 2 failed, 1 incomplete)", "90%", "0", "55m", "6m", "7m", "300 / 60 / 30 / 3",
-                            "SUCCEEDED 2024-05-31T11:00:00+00:00"]
+    assert handbook[1:] == ["30 (27 ok, 2 failed, 1 incomplete)", "90%", "0", "55m", "6m", "7m", "300 / 60 / 30 / 3", "SUCCEEDED 2024-05-31T11:00:00+00:00"]
     assert hostile[1:4] == ["4 (1 ok, 1 failed, 1 incomplete, 1 syncing)", "33.3%", "2"]
     assert hostile[4] == "2h 55m"
     assert never[1:] == ["0", "—", "0", "—", "—", "—", "0 / 0 / 0 / 0", "—"]

@@ -22,32 +22,38 @@ NOW = datetime(2024, 5, 31, 9, 0, tzinfo=timezone.utc)
 APP, INDEX, DS = ("a0000000-0000-4000-8000-000000000001", "b0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000001")
 
 
-@pytest.mark.parametrize("value, since", [
-    ("30d", NOW - timedelta(days=30)),
-    ("12h", NOW - timedelta(hours=12)),
-    (" 90M ", NOW - timedelta(minutes=90)),
-    (86400, NOW - timedelta(days=1)),
-    ("3650d", NOW - timedelta(days=3650)),
-    ("2024-05-01T00:00:00Z", datetime(2024, 5, 1, tzinfo=timezone.utc)),
-    ("2024-05-01T02:00:00+02:00", datetime(2024, 5, 1, tzinfo=timezone.utc)),
-    ("2024-05-01 00:00:00", datetime(2024, 5, 1, tzinfo=timezone.utc)),  # no offset: UTC
-    ("2024-05-31T09:00:00Z", NOW),  # an empty window is not in the future
-    ("20240501", NOW - timedelta(seconds=20240501)),  # a bare number is always seconds
-])
+@pytest.mark.parametrize(
+    "value, since",
+    [
+        ("30d", NOW - timedelta(days=30)),
+        ("12h", NOW - timedelta(hours=12)),
+        (" 90M ", NOW - timedelta(minutes=90)),
+        (86400, NOW - timedelta(days=1)),
+        ("3650d", NOW - timedelta(days=3650)),
+        ("2024-05-01T00:00:00Z", datetime(2024, 5, 1, tzinfo=timezone.utc)),
+        ("2024-05-01T02:00:00+02:00", datetime(2024, 5, 1, tzinfo=timezone.utc)),
+        ("2024-05-01 00:00:00", datetime(2024, 5, 1, tzinfo=timezone.utc)),  # no offset: UTC
+        ("2024-05-31T09:00:00Z", NOW),  # an empty window is not in the future
+        ("20240501", NOW - timedelta(seconds=20240501)),  # a bare number is always seconds
+    ],
+)
 def test_since_as_a_duration_or_a_date_time(value, since):
     assert parse_since(value, NOW) == since
 
 
-@pytest.mark.parametrize("value, message", [
-    ("3651d", "since must be a duration of at most 10 years (3650 days), such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 date-time"),
-    (0, "since must be a duration"),
-    ("-3h", "since must be a duration"),
-    ("a month", "got 'a month'"),
-    (True, "got True"),
-    (1.5, "got 1.5"),
-    ("2024-05-31T09:00:01Z", "since (2024-05-31T09:00:01+00:00) is in the future (it is now 2024-05-31T09:00:00+00:00)"),
-    ("2014-05-30T09:00:00Z", "since (2014-05-30T09:00:00+00:00) is more than 3650 days ago: the window is at most 10 years (3650 days)"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("3651d", "since must be a duration of at most 10 years (3650 days), such as 30d, 12h, 90m or a number of seconds, or an ISO 8601 date-time"),
+        (0, "since must be a duration"),
+        ("-3h", "since must be a duration"),
+        ("a month", "got 'a month'"),
+        (True, "got True"),
+        (1.5, "got 1.5"),
+        ("2024-05-31T09:00:01Z", "since (2024-05-31T09:00:01+00:00) is in the future (it is now 2024-05-31T09:00:00+00:00)"),
+        ("2014-05-30T09:00:00Z", "since (2014-05-30T09:00:00+00:00) is more than 3650 days ago: the window is at most 10 years (3650 days)"),
+    ],
+)
 def test_bad_since(value, message):
     with pytest.raises(OptionError) as raised:
         parse_since(value, NOW)
@@ -80,16 +86,19 @@ def test_a_request_holds_the_window_and_the_absolute_paths(tmp_path, monkeypatch
     assert validate_report_options(_params(), now=NOW).data_sources is None  # every data source of the index
 
 
-@pytest.mark.parametrize("options, message", [
-    (dict(html_path="/nonexistent-dir/r.html"), "html_path: cannot write /nonexistent-dir/r.html: its directory /nonexistent-dir does not exist"),
-    (dict(markdown_path="{tmp}"), "markdown_path: cannot write {tmp}: it is a directory"),
-    (dict(html_path="{tmp}/same", markdown_path="{tmp}/same"), "html_path and markdown_path are the same file ({tmp}/same)"),
-    (dict(since="3651d"), "since must be a duration of at most 10 years"),
-    (dict(data_source_id=[]), "data_source_id must name at least one data source"),
-    (dict(data_source_name=["ok", ["nested"]]), "data_source_name takes display names"),
-    (dict(application_name="app"), "application_id and application_name are mutually exclusive"),
-    (dict(title=42), "title must be a string"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(html_path="/nonexistent-dir/r.html"), "html_path: cannot write /nonexistent-dir/r.html: its directory /nonexistent-dir does not exist"),
+        (dict(markdown_path="{tmp}"), "markdown_path: cannot write {tmp}: it is a directory"),
+        (dict(html_path="{tmp}/same", markdown_path="{tmp}/same"), "html_path and markdown_path are the same file ({tmp}/same)"),
+        (dict(since="3651d"), "since must be a duration of at most 10 years"),
+        (dict(data_source_id=[]), "data_source_id must name at least one data source"),
+        (dict(data_source_name=["ok", ["nested"]]), "data_source_name takes display names"),
+        (dict(application_name="app"), "application_id and application_name are mutually exclusive"),
+        (dict(title=42), "title must be a string"),
+    ],
+)
 def test_bad_options_name_the_option(tmp_path, options, message):
     options = {key: value.format(tmp=tmp_path) if isinstance(value, str) else value for key, value in options.items()}
     with pytest.raises(OptionError) as raised:

@@ -29,15 +29,20 @@ MISSING = "aaaaaaaa-0000-4000-8000-0000000000ff"
 def client_fixture(emulated_client):
     data_sources = [
         # 23 hourly syncs in the last day, then 6 that started before it: outside a 1-day window.
-        {"name": "long", "data_source_id": LONG, "generate_history": {"count": 23, "status": ["FAILED", "SUCCEEDED"], "interval_seconds": 3600},
-         # The first started before a 1-day window and ended inside it: a service comparing end times lists it.
-         "history": [{"status": "SUCCEEDED", "start_time": "now-90000", "end_time": "now-82800"}]
-         + [{"status": "SUCCEEDED", "start_time": f"now-{172800 + hour * 3600}"} for hour in range(5)]},
+        {
+            "name": "long",
+            "data_source_id": LONG,
+            "generate_history": {"count": 23, "status": ["FAILED", "SUCCEEDED"], "interval_seconds": 3600},
+            # The first started before a 1-day window and ended inside it: a service comparing end times lists it.
+            "history": [{"status": "SUCCEEDED", "start_time": "now-90000", "end_time": "now-82800"}]
+            + [{"status": "SUCCEEDED", "start_time": f"now-{172800 + hour * 3600}"} for hour in range(5)],
+        },
         {"name": "steady", "data_source_id": STEADY, "history": [{"status": "SUCCEEDED", "start_time": "now-7200"}]},
         {"name": "never", "data_source_id": NEVER},
     ]
-    control.load_scenario({"applications": [{"name": "app", "application_id": APP, "indices": [{"name": "main", "index_id": INDEX,
-                                                                                               "data_sources": data_sources}]}]})
+    control.load_scenario(
+        {"applications": [{"name": "app", "application_id": APP, "indices": [{"name": "main", "index_id": INDEX, "data_sources": data_sources}]}]}
+    )
     control.clear_requests()
     return emulated_client
 
@@ -104,8 +109,7 @@ def test_ids_and_names_mixed_read_the_data_sources_once(client):
 def test_by_ids_one_listing_of_every_page_10_data_sources_a_page(client):
     many = [{"name": f"source-{n:02d}", "data_source_id": f"aaaaaaaa-0000-4000-8000-0000000001{n:02d}"} for n in range(12)]
     control.reset()
-    control.load_scenario({"applications": [{"name": "app", "application_id": APP, "indices": [{"name": "main", "index_id": INDEX,
-                                                                                               "data_sources": many}]}]})
+    control.load_scenario({"applications": [{"name": "app", "application_id": APP, "indices": [{"name": "main", "index_id": INDEX, "data_sources": many}]}]})
     control.clear_requests()
     ids = [many[11]["data_source_id"], many[0]["data_source_id"]]
     dummy, refs = resolve(client, _request(data_source_id=ids))

@@ -38,8 +38,14 @@ def job(hours_ago, status="SUCCEEDED", minutes=5, execution_id=None, **extra):
 
 def test_an_empty_history():
     assert sync_stats([], NOW) == {
-        "syncs": ZEROS, "success_rate": None, "failure_streak": 0, "since_last_success": None, "duration_p50": None,
-        "duration_p95": None, "documents": {"added": 0, "modified": 0, "deleted": 0, "failed": 0}, "latest_sync": None,
+        "syncs": ZEROS,
+        "success_rate": None,
+        "failure_streak": 0,
+        "since_last_success": None,
+        "duration_p50": None,
+        "duration_p95": None,
+        "documents": {"added": 0, "modified": 0, "deleted": 0, "failed": 0},
+        "latest_sync": None,
     }
     assert tuple(sync_stats([], NOW)) == STATISTICS
 
@@ -74,14 +80,17 @@ def test_no_success():
     assert stats["since_last_success"] is None
 
 
-@pytest.mark.parametrize("statuses, streak", [
-    (["FAILED", "INCOMPLETE", "SUCCEEDED", "FAILED"], 2),
-    (["SUCCEEDED", "FAILED", "FAILED"], 0),
-    # Running and unknown statuses are skipped: they neither extend nor end a streak.
-    (["SYNCING", "FAILED", "PAUSED", "FAILED", "SUCCEEDED"], 2),
-    # ABORTED is finished and not a failure: it ends the streak.
-    (["FAILED", "ABORTED", "FAILED"], 1),
-])
+@pytest.mark.parametrize(
+    "statuses, streak",
+    [
+        (["FAILED", "INCOMPLETE", "SUCCEEDED", "FAILED"], 2),
+        (["SUCCEEDED", "FAILED", "FAILED"], 0),
+        # Running and unknown statuses are skipped: they neither extend nor end a streak.
+        (["SYNCING", "FAILED", "PAUSED", "FAILED", "SUCCEEDED"], 2),
+        # ABORTED is finished and not a failure: it ends the streak.
+        (["FAILED", "ABORTED", "FAILED"], 1),
+    ],
+)
 def test_failure_streak_newest_first_whatever_the_order_given(statuses, streak):
     jobs = [job(hours, status) for hours, status in enumerate(statuses, 1)]
     assert sync_stats(jobs, NOW)["failure_streak"] == streak
@@ -124,8 +133,13 @@ def test_since_last_success_counts_from_the_success_that_ended_last_not_the_one_
 
 
 def test_missing_and_unreadable_times_do_not_raise():
-    jobs = [{"status": "SUCCEEDED"}, {"status": "FAILED", "start_time": "not a time", "end_time": None},
-            {"status": "SUCCEEDED", "start_time": 12}, job(2, "FAILED"), {}]
+    jobs = [
+        {"status": "SUCCEEDED"},
+        {"status": "FAILED", "start_time": "not a time", "end_time": None},
+        {"status": "SUCCEEDED", "start_time": 12},
+        job(2, "FAILED"),
+        {},
+    ]
     stats = sync_stats(jobs, NOW)
     assert stats["latest_sync"] == jobs[3]  # the only one with a start time; the others sort last
     assert stats["since_last_success"] is None  # no SUCCEEDED job has a time
@@ -145,12 +159,15 @@ def test_datetimes_are_read_like_iso_strings():
     assert got["latest_sync"] is as_datetimes[0]
 
 
-@pytest.mark.parametrize("durations, p50, p95", [
-    ([7], 7, 7),
-    ([30, 10], 10, 30),
-    # 1..20 minutes: rank ceil(0.5 x 20) = 10 and ceil(0.95 x 20) = 19.
-    (list(range(20, 0, -1)), 10, 19),
-])
+@pytest.mark.parametrize(
+    "durations, p50, p95",
+    [
+        ([7], 7, 7),
+        ([30, 10], 10, 30),
+        # 1..20 minutes: rank ceil(0.5 x 20) = 10 and ceil(0.95 x 20) = 19.
+        (list(range(20, 0, -1)), 10, 19),
+    ],
+)
 def test_nearest_rank_percentiles(durations, p50, p95):
     jobs = [job(hours, minutes=minutes) for hours, minutes in enumerate(durations, 1)]
     stats = sync_stats(jobs, NOW)
@@ -159,16 +176,25 @@ def test_nearest_rank_percentiles(durations, p50, p95):
 
 
 def test_durations_are_of_finished_syncs_with_both_times():
-    jobs = [job(1, minutes=10), job(2, "SYNCING", minutes=50), job(3, "PAUSED", minutes=50), job(4, "FAILED", minutes=None),
-            job(5, "ABORTED", minutes=2), job(6, minutes=-5)]  # an end before the start is left out
+    jobs = [
+        job(1, minutes=10),
+        job(2, "SYNCING", minutes=50),
+        job(3, "PAUSED", minutes=50),
+        job(4, "FAILED", minutes=None),
+        job(5, "ABORTED", minutes=2),
+        job(6, minutes=-5),
+    ]  # an end before the start is left out
     stats = sync_stats(jobs, NOW)
     assert (stats["duration_p50"], stats["duration_p95"]) == (120.0, 600.0)
 
 
 def test_documents_are_summed_skipping_what_is_not_an_integer():
-    jobs = [job(1, metrics={"documents_added": 3, "documents_modified": 1, "documents_deleted": 0, "documents_failed": 2, "documents_scanned": 9}),
-            job(2, metrics={"documents_added": "4", "documents_failed": True, "documents_deleted": 5}),
-            job(3, metrics=None), job(4)]
+    jobs = [
+        job(1, metrics={"documents_added": 3, "documents_modified": 1, "documents_deleted": 0, "documents_failed": 2, "documents_scanned": 9}),
+        job(2, metrics={"documents_added": "4", "documents_failed": True, "documents_deleted": 5}),
+        job(3, metrics=None),
+        job(4),
+    ]
     assert sync_stats(jobs, NOW)["documents"] == {"added": 3, "modified": 1, "deleted": 5, "failed": 2}
 
 
@@ -185,8 +211,17 @@ def test_validate_history_names_what_is_wrong():
         validate_history([{}, "oops"])
 
 
-@pytest.mark.parametrize("value", ["2024-05-01T10:00:00+00:00", "2024-05-01T10:00:00.123000+00:00", "2024-05-01T10:00:00Z",
-                                   "2024-05-01T12:00:00+02:00", "20240501T100000Z", "2024-05-01 10:00:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-05-01T10:00:00+00:00",
+        "2024-05-01T10:00:00.123000+00:00",
+        "2024-05-01T10:00:00Z",
+        "2024-05-01T12:00:00+02:00",
+        "20240501T100000Z",
+        "2024-05-01 10:00:00",
+    ],
+)
 def test_times_read_as_parse_time_reads_them(value):
     # The collection's own form takes a faster path; every form gives parse_time's instant.
     assert time_of(value) == parse_time("time", value)

@@ -37,8 +37,15 @@ from ansible_collections.qbusiness.ops.tests.unit.plugins.plugin_utils._events.s
 from ansible_collections.qbusiness.ops.tests.unit.plugins.plugin_utils._events.scenario import start_sync
 
 SECRET = "s3cr3t-never-logged"
-ARGS = dict(region="us-east-1", access_key="testing", secret_key=SECRET, application_name="handbook-assistant", index_id=INDEX,
-            data_source_name="confluence-wiki", delay=5)
+ARGS = dict(
+    region="us-east-1",
+    access_key="testing",
+    secret_key=SECRET,
+    application_name="handbook-assistant",
+    index_id=INDEX,
+    data_source_name="confluence-wiki",
+    delay=5,
+)
 SCHEMA_PATH = os.path.join(os.path.dirname(sync_jobs.__file__), "schemas", "sync_jobs.json")
 
 
@@ -101,8 +108,12 @@ def test_a_failed_poll_is_logged_and_never_ends_the_loop(monkeypatch, clock, cap
 
     caplog.set_level(logging.WARNING, logger="qbusiness.ops.sync_jobs")
     events = run(monkeypatch, clock, dict(ARGS, failures_before_event=2), 8, between)
-    assert changes(events) == [("poll_failed", WIKI, None, None), ("started", WIKI, None, "SYNCING"),
-                               ("status_changed", WIKI, "SYNCING", "SYNCING_INDEXING"), ("finished", WIKI, "SYNCING_INDEXING", "FAILED")]
+    assert changes(events) == [
+        ("poll_failed", WIKI, None, None),
+        ("started", WIKI, None, "SYNCING"),
+        ("status_changed", WIKI, "SYNCING", "SYNCING_INDEXING"),
+        ("finished", WIKI, "SYNCING_INDEXING", "FAILED"),
+    ]
     failures = [record.getMessage() for record in caplog.records]
     assert len(failures) == 3 and all("poll failed" in m and "AccessDeniedException" in m for m in failures)
     assert SECRET not in caplog.text
@@ -212,11 +223,12 @@ def test_ansible_rulebook_s_way_of_loading_finds_the_collection_code(tmp_path):
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS")}
     env.update(HOME=str(home), PYTHONPATH=str(decoy))
-    code = ("import runpy, sys; module = runpy.run_path(sys.argv[1]); import ansible_collections.qbusiness.ops.plugins.plugin_utils._events."
-            "watcher as w, ansible_collections.qbusiness.ops.plugins.plugin_utils._events.client as c; print(w.__file__); print(c.__file__); "
-            "print(module['SyncJobWatcher'].__module__)")
-    done = subprocess.run([sys.executable, "-c", code, source], env=env, cwd=str(tmp_path), capture_output=True, text=True,
-                          timeout=60, check=False)
+    code = (
+        "import runpy, sys; module = runpy.run_path(sys.argv[1]); import ansible_collections.qbusiness.ops.plugins.plugin_utils._events."
+        "watcher as w, ansible_collections.qbusiness.ops.plugins.plugin_utils._events.client as c; print(w.__file__); print(c.__file__); "
+        "print(module['SyncJobWatcher'].__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, source], env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     watcher_file, client_file, module = done.stdout.split()
     assert watcher_file.startswith(str(linked) + os.sep) and client_file.startswith(str(linked) + os.sep), done.stdout
