@@ -226,6 +226,9 @@ class EmulatorServer:
         self.port = server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, name="qbusiness-emulator", daemon=True)
         self._thread.start()
+        # Whoever binds a non-loopback address (the CLI with --allow-remote, or a program) hears what that exposes.
+        if not is_loopback(self.host):
+            print(REMOTE_WARNING.format(host=self.host, endpoint=self.endpoint_url), file=sys.stderr, flush=True)
         return self
 
     def stop(self) -> None:
@@ -328,7 +331,7 @@ def _behaviour_arg(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-# Printed on stderr whenever the CLI binds a non-loopback address (only possible with --allow-remote).
+# Printed on stderr whenever the server binds a non-loopback address (only possible with allow_remote / --allow-remote).
 REMOTE_WARNING = (
     "qbusiness-emulator: WARNING: listening on the non-loopback address {host} ({endpoint}). The emulator checks no "
     "signature and accepts any credentials, and its control API (/_emulator/: reset, seed history, set faults and the clock, read the request log) "
@@ -374,8 +377,6 @@ def _serve(args: argparse.Namespace, stop: StopSignals) -> int:
             print(f"qbusiness-emulator: cannot write --port-file: {exc}", file=sys.stderr)
             return 2
 
-    if not is_loopback(args.host):
-        print(REMOTE_WARNING.format(host=args.host, endpoint=server.endpoint_url), file=sys.stderr, flush=True)
     print(f"qbusiness emulator listening on {server.endpoint_url}", flush=True)
     if server.scenario is not None:
         _print_ids(server.scenario)

@@ -9,7 +9,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import EMULATOR_DIR
+from qbusiness_emulator.server import EmulatorServer
 
 # Runs in a child process, which the signals are sent to. Each round: install the stop handlers, start a
 # server, load it from a thread, send SIGTERM from a timer thread at a random moment, and require
@@ -62,3 +65,12 @@ def test_shutdown_survives_a_signal_at_any_moment_under_load() -> None:
     assert result.returncode == 0, result.stderr
     rounds, requests = (int(part.split("=")[1]) for part in result.stdout.split())
     assert rounds == 200 and requests > 0, result.stdout
+
+
+def test_the_server_warns_on_stderr_whenever_it_binds_a_non_loopback_address(capsys: pytest.CaptureFixture[str]) -> None:
+    with EmulatorServer("0.0.0.0", 0, allow_remote=True) as server:
+        warned = capsys.readouterr().err
+        assert f"WARNING: listening on the non-loopback address 0.0.0.0 (http://0.0.0.0:{server.port})" in warned
+        assert "checks no signature and accepts any credentials" in warned
+    with EmulatorServer("127.0.0.1", 0):
+        assert capsys.readouterr().err == ""

@@ -16,7 +16,7 @@ is printed as one JSON object: the run's status and rc, the gate task's job even
 sync_jobs and message), the playbook_on_stats event, and which files of the private data directory (artifacts/,
 the job events, stdout) hold the secret key. Run with the default virtualenv's Python, which has ansible-runner.
 
-usage: run_gate.py COLLECTIONS_ROOT ENDPOINT_URL REGION ACCESS_KEY SECRET_KEY WORKDIR NAME APPLICATION_ID INDEX_ID DATA_SOURCE_ID[,...]
+usage: RUN_GATE_SECRET_KEY=... run_gate.py COLLECTIONS_ROOT ENDPOINT_URL REGION ACCESS_KEY WORKDIR NAME APPLICATION_ID INDEX_ID DATA_SOURCE_ID[,...]
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def files_holding(root: str, needle: str, skip: set[str]) -> list[str]:
 
 
 def main() -> int:
-    collections, endpoint, region, access_key, secret_key, workdir, name, app, index, data_sources = sys.argv[1:11]
+    collections, endpoint, region, access_key, workdir, name, app, index, data_sources = sys.argv[1:10]
+    secret_key = os.environ.pop("RUN_GATE_SECRET_KEY")
     base = os.path.join(workdir, name)
     write_private_data_dir(base, collections, endpoint, region, access_key, secret_key, app, index, data_sources)
     # The job's environment is env/envvars on top of the runner's own, as in an execution environment: none of the
