@@ -43,7 +43,7 @@ TEST_SCOPE ?= full
 MATRIX_TEST_SCOPE ?= matrix
 
 .PHONY: help venv deps stage stage-integration matrix-setup $(addprefix matrix-setup-,$(MATRIX_CELLS)) target-pythons sanity sanity-pythons $(addprefix sanity-,$(MATRIX_CELLS)) lint lint-python format format-check license-headers typecheck changelog-lint \
-	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report bench-inventory check test demo \
+	units emulator-tests integration integration-heavy $(addprefix integration-,$(MATRIX_CELLS)) ee artifact docs docs-check bench bench-report bench-inventory check test demo release \
 	emulator clean system-deps
 
 help:
@@ -149,6 +149,15 @@ ee: stage
 # Build, check, install and run the collection artifact (tests/utils/check-artifact).
 artifact: deps
 	tests/utils/check-artifact
+
+# Cut a release: the changelog from the fragments (antsibull-changelog reads the plugins through ansible-doc, from the
+# staged tree), the version everywhere it is written (tests/utils/set-version), the plugin reference. CONTRIBUTING.md.
+release: stage
+	@[[ -n "$(VERSION)" ]] || { echo "usage: make release VERSION=X.Y.Z" >&2; exit 2; }
+	$(VENV)/bin/antsibull-changelog lint
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV)/bin/antsibull-changelog release --version $(VERSION)
+	tests/utils/set-version $(VERSION)
+	$(MAKE) --no-print-directory docs
 
 # ansible-lint reads the repository (playbooks, targets, meta, galaxy.yml); collections resolve from the staged tree.
 lint: stage
