@@ -105,10 +105,22 @@ notes:
     C(qbusiness_latest_sync)."
   - Every host is in the group C(qbusiness); O(keyed_groups) and O(groups) make more.
   - "With O(cache=true), the inventory read is kept in the cache plugin and a second run sends no request until
-    O(cache_timeout) runs out; the cache key also holds the options that choose what is read (regions, applications,
-    indices, statuses, O(include_latest_sync)), so a changed selection is read again. C(--flush-cache) reads again."
-  - ansible-core only warns when an inventory source fails to parse; set C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
-    (or C(inventory_unparsed_failed) in C(ansible.cfg)) to make C(ansible-inventory) and C(ansible-playbook) fail.
+    O(cache_timeout) runs out. The cache key also holds where the inventory is read from (the regions, resolved from
+    O(regions), O(region), C(AWS_REGION) or the profile; O(endpoint_url); O(profile); O(assume_role_arn); a hash of
+    the access key ID, never the secret) and the options that choose what is read (applications, indices, statuses,
+    O(include_latest_sync)), so another region, account or selection is read again. C(--flush-cache) reads again."
+  - "ansible-core only warns when an inventory source fails (a bad option, a refused request), and a play then runs
+    over whatever hosts are left, none at all: C(hosts: qbusiness) prints C(no hosts matched) and C(ansible-playbook)
+    exits 0. A deployment gate must never pass on data it did not read: set
+    C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (in C(ansible.cfg), C(any_unparsed_is_failed = true) in section
+    C([inventory])) so that C(ansible-inventory) and C(ansible-playbook) fail when any source fails, and begin the
+    gate playbook with a play on C(localhost) that asserts C('qbusiness' in groups) (the group exists whenever the
+    plugin succeeded, even without hosts); the README shows it."
+  - "If a host fails while the inventory is built (O(compose), O(groups) or O(keyed_groups) with O(strict=true)), the
+    source fails whole: the hosts and groups it added before are removed."
+  - "What the service sent (names, error messages, ...) is never templated: on ansible-core 2.17 and 2.18 those
+    values are marked unsafe, on 2.19+ they are not trusted as templates (the default); C(ansible_python_interpreter)
+    remains a template."
   - The credentials are never part of a message. The plugin needs C(boto3) on the controller.
 extends_documentation_fragment:
   - constructed
@@ -124,7 +136,9 @@ seealso:
 
 EXAMPLES = r"""
 # assistants.qbusiness.yml: every data source of two regions, grouped by application, type and latest sync.
-# `ansible-playbook -i assistants.qbusiness.yml gate.yml` with `hosts: qbusiness_sync_FAILED` runs on the failing ones.
+# `ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true ansible-playbook -i assistants.qbusiness.yml gate.yml` with
+# `hosts: qbusiness_sync_FAILED` runs on the failing ones (see the notes: the variable, and a guard play, make a
+# failed read fail the run).
 plugin: qbusiness.ops.qbusiness
 regions:
   - us-east-1
@@ -158,7 +172,8 @@ data_source_statuses: [ACTIVE]
 hostnames: "{{ qbusiness_region }}-{{ qbusiness_data_source_id }}"
 
 ---
-# Another account through a role, the inventory kept for an hour in the JSON file cache.
+# Another account through a role, the inventory kept for an hour in the JSON file cache. Without region, the role is
+# assumed through STS in the first of the regions.
 plugin: qbusiness.ops.qbusiness
 regions: [us-west-2]
 assume_role_arn: arn:aws:iam::123456789012:role/qbusiness-inventory
@@ -202,6 +217,7 @@ class InventoryModule(AWSInventoryBase):
     def __init__(self) -> None:
         super().__init__()
         self._checked: Optional[InventoryOptions] = None
+        self._identity: Any = None
 
     def _do_fail(self, message: str) -> NoReturn:
         # amazon.aws's failures (credentials, role, region) as an inventory failure, naming the plugin.
@@ -248,10 +264,25 @@ class InventoryModule(AWSInventoryBase):
         except OptionError as e:
             raise AnsibleParserError(f"{_PREFIX}: {e.message}") from None
 
+    def client(self, service: str, retry_decorator: Any = None, **kwargs: Any) -> Any:
+        # amazon.aws assumes the role (assume_role_arn) through an STS client in the configured region: with regions
+        # but no region, the first of the regions rather than "You must specify a region".
+        if service == "sts" and kwargs.get("region") is None and not self.region and self._checked is not None and self._checked.regions:
+            kwargs["region"] = self._checked.regions[0]
+        return super().client(service, retry_decorator=retry_decorator, **kwargs)
+
+    def _cache_identity(self, regions: List[str], options: InventoryOptions) -> Any:
+        """Where the inventory is read from (the resolved regions, the endpoint, the profile, the role, the access key
+        ID: hashed, never the secret) and what is selected: a cached inventory is only served for the same."""
+        access_key = self.get_option("access_key")
+        access_key_hash = hashlib.sha256(str(access_key).encode()).hexdigest()[:16] if access_key else None
+        where = (tuple(regions), self.get_option("endpoint_url"), self.get_option("profile"), self.get_option("assume_role_arn"), access_key_hash)
+        return (where, options.cache_identity())
+
     def get_cache_key(self, path: str) -> str:
-        # The file's path, and what is read: another selection in the same file is not served the old one.
-        options = self._checked or InventoryOptions()
-        selection = hashlib.sha256(repr(options.cache_identity()).encode()).hexdigest()[:12]
+        # The file's path, where it is read from and what is read: not served another region's or account's inventory.
+        identity = self._identity if self._identity is not None else (None, (self._checked or InventoryOptions()).cache_identity())
+        selection = hashlib.sha256(repr(identity).encode()).hexdigest()[:16]
         return f"{super().get_cache_key(path)}_{selection}"
 
     def _render(self, template: str, variables: Dict[str, Any]) -> Any:
@@ -261,7 +292,8 @@ class InventoryModule(AWSInventoryBase):
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache=cache)
         options = self._checked or InventoryOptions()
-        regions = self._regions(options)
+        regions = self._regions(options)  # resolved before the cache is looked up: the key holds them
+        self._identity = self._cache_identity(regions, options)
 
         cached, hosts = self.get_cached_result(path, cache)
         if not cached:

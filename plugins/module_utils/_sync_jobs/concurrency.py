@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import FIRST_EXCEPTION
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait
 from typing import Callable
 from typing import List
 from typing import TypeVar
@@ -20,9 +22,23 @@ Item = TypeVar("Item")
 def run_concurrently(work: Callable[[Item], T], items: List[Item], max_workers: int = 8) -> List[T]:
     """``[work(item) for item in items]``, several at a time; results in the order of ``items``.
 
+    The first error is raised as soon as it happens: the work not yet started is cancelled (what is running ends
+    first: threads cannot be stopped), so a failure does not wait for every other item. Of several errors that
+    happened, the one of the earliest item is raised.
+
     boto3 clients are thread-safe, and most of the time here is spent waiting for the service.
     """
     if len(items) <= 1:
         return [work(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
-        return list(pool.map(work, items))
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)))
+    try:
+        futures = [pool.submit(work, item) for item in items]
+        done, dummy = wait(futures, return_when=FIRST_EXCEPTION)
+        if any(future.exception() is not None for future in done):
+            for future in futures:
+                future.cancel()  # only those not started (cancel_futures needs Python 3.9; modules run on 3.8)
+        # In order: the items before a failed one were started before it (the pool takes them in order), so the
+        # first error met is the earliest item's, and a cancelled item only comes after it.
+        return [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=True)

@@ -240,13 +240,17 @@ def _where(parents: Dict[str, str]) -> str:
 
 
 def _no_match(named: Named, items: List[Dict[str, Any]], parents: Dict[str, str]) -> str:
-    level = named.level
-    where = _where(parents)
+    return no_match(named.level, named.level.name_option, str(named.name), items, _where(parents))
+
+
+def no_match(level: Level, option: str, name: str, items: List[Dict[str, Any]], where: str) -> str:
+    """The failure of a display name that none of ``items`` (the listings it was matched against) has, with the
+    names that exist; ``where`` (`` in application X``) says which listings."""
     names = sorted({str(item.get("displayName")) for item in items if item.get("displayName") is not None})
     if not names:
         existing = f"there are no {level.plural}{where}"
     else:
-        shown = ", ".join(repr(name) for name in names[:_NAMES_SHOWN])
+        shown = ", ".join(repr(one) for one in names[:_NAMES_SHOWN])
         more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
         existing = f"the {level.plural}{where} are named {shown}{more}"
-    return f"{level.name_option} {named.name!r}: no {level.noun}{where} has that display name (matched exactly); {existing}"
+    return f"{option} {name!r}: no {level.noun}{where} has that display name (matched exactly); {existing}"

@@ -17,8 +17,19 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service i
 try:
     from ansible.template import trust_as_template
 except ImportError:  # ansible-core before 2.19 templates every inventory string; 2.19 only those marked trusted
+    from ansible.utils.unsafe_proxy import wrap_var
 
     def trust_as_template(value: Any) -> Any:
+        return value
+
+    def untrusted(value: Any) -> Any:
+        """``value`` (what the service sent) marked unsafe, recursively: ansible-core 2.17 and 2.18 would template it."""
+        return wrap_var(value)
+
+else:
+
+    def untrusted(value: Any) -> Any:
+        """``value`` as is: ansible-core 2.19+ templates no string that is not marked trusted as a template."""
         return value
 
 

@@ -33,6 +33,7 @@ from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names imp
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import Level
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import NameResolver
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import ambiguous_name
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.names import no_match
 from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.service import IndexRef
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostvars import host_variables
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.options import InventoryOptions
@@ -42,24 +43,32 @@ Item = Dict[str, Any]
 
 @dataclass
 class _Found:
-    """Which given IDs and names matched something, over every region: one that matched nothing is an error."""
+    """Which given IDs and names matched something, over every region (one that matched nothing is an error), and
+    every item listed, for the names a failure lists."""
 
     ids: Set[str] = field(default_factory=set)
     names: Set[str] = field(default_factory=set)
+    listed: List[Item] = field(default_factory=list)
 
 
-def _select(level: Level, items: List[Item], ids: Sequence[str], names: Sequence[str], where: str, found: _Found) -> List[Item]:
-    """The items given by ID or display name (all of them when neither is given), in the service's order.
+def _select(
+    resolver: NameResolver, level: Level, parents: Dict[str, str], selection: Tuple[Sequence[str], Sequence[str]], where: str, found: _Found
+) -> List[Item]:
+    """The items of one listing given by ID or display name (``selection``: the IDs and the names; all the items when
+    neither is given), in the service's order; names are matched by the core (NameResolver.matching).
 
     A name that several items of one listing have is ambiguous, as everywhere in the collection; a name or an ID
     missing from this listing may be in another (another region, another application).
     """
+    ids, names = selection
+    items = resolver.listing(level, parents)
     if not ids and not names:
         return list(items)
+    found.listed.extend(items)
     id_option, name_option = f"{level.id_option}s", f"{level.name_option}s"
     chosen: Set[str] = set()
     for name in names:
-        matches = [item for item in items if item.get("displayName") == name]
+        matches = resolver.matching(level, name, parents)
         if len(matches) > 1:
             raise QBusinessError(message=ambiguous_name(level, name_option, name, matches, f" {where}", id_option))
         if matches:
@@ -77,10 +86,8 @@ def _check_found(level: Level, ids: Sequence[str], names: Sequence[str], found: 
     if missing_ids:
         raise QBusinessError(message=f"{level.id_option}s: no {level.noun} {where} has the ID {', '.join(missing_ids)}")
     missing_names = [value for value in names if value not in found.names]
-    if missing_names:
-        raise QBusinessError(
-            message=f"{level.name_option}s: no {level.noun} {where} has the display name {', '.join(repr(value) for value in missing_names)} (matched exactly)"
-        )
+    if missing_names:  # the core's message, with the names that exist: one name at a time, as everywhere
+        raise QBusinessError(message=no_match(level, f"{level.name_option}s", missing_names[0], found.listed, f" {where}"))
 
 
 @dataclass
@@ -94,15 +101,14 @@ class _RegionRead:
 
 def _read_region_indices(client: Any, region: str, options: InventoryOptions, applications_found: _Found, indices_found: _Found) -> _RegionRead:
     resolver = NameResolver(client)
-    applications = _select(
-        APPLICATION, resolver.listing(APPLICATION, {}), options.application_ids, options.application_names, f"in region {region}", applications_found
-    )
+    selection = (options.application_ids, options.application_names)
+    applications = _select(resolver, APPLICATION, {}, selection, f"in region {region}", applications_found)
 
     def indices_of(application: Item) -> List[Tuple[Item, Item]]:
         application_id = str(application[APPLICATION.id_key])
-        listed = resolver.listing(INDEX, {"applicationId": application_id})
         where = f"in application {application.get('displayName')} ({application_id}) in region {region}"
-        return [(application, index) for index in _select(INDEX, listed, options.index_ids, options.index_names, where, indices_found)]
+        selected = _select(resolver, INDEX, {"applicationId": application_id}, (options.index_ids, options.index_names), where, indices_found)
+        return [(application, index) for index in selected]
 
     pairs = [pair for pairs_of_one in run_concurrently(indices_of, applications) for pair in pairs_of_one]
     return _RegionRead(region, resolver, pairs)

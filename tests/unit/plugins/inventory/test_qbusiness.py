@@ -15,7 +15,11 @@ from ansible.errors import AnsibleError
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from ansible.template import Templar
+from ansible_collections.amazon.aws.plugins.plugin_utils.base import AWSPluginBase
 from qbusiness_emulator import control
+
+from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostvars import trust_as_template
 
 APP = "a2a2a2a2-a2a2-4a2a-8a2a-a2a2a2a2a2a2"
 INDEX = "b2b2b2b2-b2b2-4b2b-8b2b-b2b2b2b2b2b2"
@@ -120,7 +124,7 @@ cache_connection: {tmp_path / "cache"}
         ("bogus: 1\n", "qbusiness.ops.qbusiness: unknown option: bogus"),
         ("regions: [moon]\n", "qbusiness.ops.qbusiness: regions: 'moon' is not an AWS region name"),
         ("application_ids: [nope]\n", "qbusiness.ops.qbusiness: application_ids must be a Q Business ID"),
-        ("application_names: [nope]\n", "qbusiness.ops.qbusiness: application_names: no application in region us-east-1"),
+        ("application_names: [nope]\n", "qbusiness.ops.qbusiness: application_names 'nope': no application in region us-east-1"),
         ("hostnames: '{{ qbusiness_index_name }}-{{ nope }}'\n", "qbusiness.ops.qbusiness: hostnames: "),
     ],
 )
@@ -130,3 +134,104 @@ def test_bad_configuration_fails_naming_the_option(seeded, tmp_path, body, messa
     assert message in capsys.readouterr().err
     if "no application" not in message and "hostnames" not in message:
         assert control.requests() == []
+
+
+def test_the_cache_key_holds_where_the_inventory_is_read_from(seeded, tmp_path, monkeypatch):
+    # The same file, read from another region (the environment's) or through another endpoint, is read again.
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    cache = f"""regions: []
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: {tmp_path / "cache"}
+"""
+    assert len(load(tmp_path, cache).get_groups_dict()["qbusiness"]) == 3
+    sent = len(control.requests())
+    load(tmp_path, cache)
+    assert len(control.requests()) == sent  # from the cache
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert load(tmp_path, cache).get_groups_dict()["qbusiness"] == []
+    assert [r["region"] for r in control.requests()[sent:]] == ["eu-west-1"]  # its ListApplications
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    load(tmp_path, cache + "endpoint_url: https://qbusiness.us-east-1.amazonaws.com\n")
+    assert len(control.requests()) == 2 * sent + 1
+
+
+def test_a_host_that_fails_fails_the_source_whole(seeded, tmp_path, monkeypatch, capsys):
+    # strict: the data source that never synced has no qbusiness_latest_sync.status; the two before it are not left.
+    monkeypatch.setattr(C, "INVENTORY_UNPARSED_IS_FAILED", False)
+    inventory = load(
+        tmp_path,
+        """include_latest_sync: true
+strict: true
+keyed_groups:
+  - key: qbusiness_latest_sync.status
+    prefix: qbusiness_sync
+    separator: _
+""",
+    )
+    assert "qbusiness_latest_sync" in capsys.readouterr().err
+    assert inventory.list_hosts() == []
+    assert not {"qbusiness", "qbusiness_sync_FAILED", "qbusiness_sync_SUCCEEDED"} & set(inventory.groups)
+
+
+def test_what_the_service_sent_is_not_templated(seeded, tmp_path):
+    text = "bad {{ x }} and {% now 'utc' %} here"
+    control.load_scenario(
+        {
+            "region": "eu-west-1",
+            "applications": [
+                {
+                    "name": "tmpl",
+                    "indices": [
+                        {
+                            "name": "main",
+                            "data_sources": [
+                                {
+                                    "name": "s",
+                                    "history": [{"status": "FAILED", "start_time": "now-600", "error": {"error_code": "InternalError", "error_message": text}}],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    inventory = load(
+        tmp_path,
+        """regions: [eu-west-1]
+include_latest_sync: true
+strict: true
+keyed_groups:
+  - key: qbusiness_latest_sync.status
+    prefix: qbusiness_sync
+    separator: _
+compose:
+  message: qbusiness_latest_sync.error.error_message
+""",
+    )
+    assert inventory.get_groups_dict()["qbusiness_sync_FAILED"] == ["tmpl/s"]
+    host = inventory.get_host("tmpl/s")
+    templar = Templar(loader=DataLoader(), variables=host.get_vars())
+    # As a task's argument would be rendered: the variable's text, not templated again.
+    assert templar.template(trust_as_template("{{ qbusiness_latest_sync.error.error_message }}")) == text
+    assert templar.template(trust_as_template("{{ message }}")) == text
+
+
+def test_a_role_is_assumed_in_the_first_region_without_region(seeded, tmp_path, monkeypatch):
+    # Without region, amazon.aws builds the STS client with none (with an endpoint_url, botocore then fails with a
+    # bare "You must specify a region."): it gets the first of the regions.
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    clients = []
+    original = AWSPluginBase.client
+
+    def recording(self, service, retry_decorator=None, **params):
+        clients.append((service, params.get("region")))
+        return original(self, service, retry_decorator=retry_decorator, **params)
+
+    monkeypatch.setattr(AWSPluginBase, "client", recording)
+    inventory = load(tmp_path, "assume_role_arn: arn:aws:iam::123456789012:role/qbusiness-inventory\n")
+    assert len(inventory.get_groups_dict()["qbusiness"]) == 3
+    assert ("sts", "us-east-1") in clients

@@ -146,14 +146,22 @@ def test_a_name_in_one_region_only_is_found(seeded):
 @pytest.mark.parametrize(
     "given, message",
     [
-        (dict(application_names=["nope"]), r"^application_names: no application in region us-east-1 has the display name 'nope'"),
+        (
+            dict(application_names=["nope"]),
+            r"^application_names 'nope': no application in region us-east-1 has that display name \(matched exactly\); "
+            r"the applications in region us-east-1 are named 'handbook', 'twin'$",
+        ),
         (dict(application_ids=[EU_APP]), r"^application_ids: no application in region us-east-1 has the ID " + EU_APP),
         (
             dict(application_names=["twin"]),
             r"^application_names 'twin': 2 applications in region us-east-1 have that display name "
             r"\(a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a102, a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a103\); .* give application_ids",
         ),
-        (dict(index_names=["other"]), r"^index_names: no index of the selected applications in region us-east-1 has the display name 'other'"),
+        (
+            dict(index_names=["other"]),
+            r"^index_names 'other': no index of the selected applications in region us-east-1 has that display name .*; "
+            r"the indices of the selected applications in region us-east-1 are named 'main', 'spare'$",
+        ),
     ],
 )
 def test_names_and_ids_that_match_nothing_or_several_fail_naming_the_option(seeded, given, message):
