@@ -153,7 +153,8 @@ artifact: deps
 # Cut a release: the changelog from the fragments (antsibull-changelog reads the plugins through ansible-doc, from the
 # staged tree), the version everywhere it is written (tests/utils/set-version), the plugin reference. CONTRIBUTING.md.
 release: stage
-	@[[ -n "$(VERSION)" ]] || { echo "usage: make release VERSION=X.Y.Z" >&2; exit 2; }
+	@[[ "$(VERSION)" =~ ^[0-9]+\.[0-9]+\.[0-9]+$$ ]] || { echo "usage: make release VERSION=X.Y.Z (got '$(VERSION)')" >&2; exit 2; }
+	@[[ -z "$$(git status --porcelain --untracked-files=no)" ]] || { echo "make release: commit or stash your changes first" >&2; exit 2; }
 	$(VENV)/bin/antsibull-changelog lint
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV)/bin/antsibull-changelog release --version $(VERSION)
 	tests/utils/set-version $(VERSION)

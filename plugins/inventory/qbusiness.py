@@ -115,9 +115,11 @@ notes:
     C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (in C(ansible.cfg), C(any_unparsed_is_failed = true) in section
     C([inventory])) so that C(ansible-inventory) and C(ansible-playbook) fail when any source fails, and begin the
     gate playbook with a play on C(localhost) that asserts C('qbusiness' in groups) (the group exists whenever the
-    plugin succeeded, even without hosts); the README shows it."
+    plugin succeeded, even without hosts; a C(--limit) must name C(localhost) too, or that play is skipped); the
+    README shows it."
   - "If a host fails while the inventory is built (O(compose), O(groups) or O(keyed_groups) with O(strict=true)), the
-    source fails whole: the hosts and groups it added before are removed."
+    source fails whole: the hosts and groups it added before are removed. A host name that another inventory source
+    already has fails the source (naming O(hostnames)) rather than merge two hosts into one."
   - "What the service sent (names, error messages, ...) is never templated: on ansible-core 2.17 and 2.18 those
     values are marked unsafe, on 2.19+ they are not trusted as templates (the default); C(ansible_python_interpreter)
     remains a template."

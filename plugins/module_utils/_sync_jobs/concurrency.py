@@ -31,14 +31,20 @@ def run_concurrently(work: Callable[[Item], T], items: List[Item], max_workers: 
     if len(items) <= 1:
         return [work(item) for item in items]
     pool = ThreadPoolExecutor(max_workers=min(max_workers, len(items)))
+    futures = [pool.submit(work, item) for item in items]
     try:
-        futures = [pool.submit(work, item) for item in items]
-        done, dummy = wait(futures, return_when=FIRST_EXCEPTION)
-        if any(future.exception() is not None for future in done):
+        wait(futures, return_when=FIRST_EXCEPTION)
+        if any(future.done() and not future.cancelled() and future.exception() is not None for future in futures):
             for future in futures:
                 future.cancel()  # only those not started (cancel_futures needs Python 3.9; modules run on 3.8)
-        # In order: the items before a failed one were started before it (the pool takes them in order), so the
-        # first error met is the earliest item's, and a cancelled item only comes after it.
+        # The earliest item's error: a worker may have taken an earlier item off the queue and not yet started it
+        # when the cancelling came, so cancelled futures are passed over, and exception() waits for running ones.
+        for future in futures:
+            if not future.cancelled() and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
         return [future.result() for future in futures]
     finally:
+        # Also on KeyboardInterrupt: nothing queued starts after the caller has gone.
+        for future in futures:
+            future.cancel()
         pool.shutdown(wait=True)

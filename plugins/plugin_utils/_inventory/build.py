@@ -16,6 +16,7 @@ from typing import Optional
 from typing import Sequence
 from typing import Set
 
+from ansible_collections.qbusiness.ops.plugins.module_utils._sync_jobs.errors import OptionError
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostnames import Render
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostnames import clash_warning
 from ansible_collections.qbusiness.ops.plugins.plugin_utils._inventory.hostnames import render_hostnames
@@ -33,10 +34,20 @@ def populate(plugin: Any, hosts: Sequence[Dict[str, Any]], hostnames: Optional[s
     source fails whole: when a host fails (``compose``, ``groups`` or ``keyed_groups`` with ``strict``), the hosts
     and groups added before it are removed again before the error is raised, so that no play runs over a part.
     """
+    # What the service sent is never a template (unsafe on ansible-core 2.17/2.18), in the hostnames template too.
+    hosts = [untrusted(own) for own in hosts]
     names, clashes = unique_hostnames(hosts, render_hostnames(hosts, hostnames, render))
     if clashes:
         plugin.display.warning(clash_warning(clashes))
     inventory = plugin.inventory
+    # A host of another source by the same name would be merged into (its variables overwritten, its groups kept):
+    # API objects are never merged silently, and the rollback below removes only what this source added.
+    taken = sorted(set(names) & set(inventory.hosts))
+    if taken:
+        raise OptionError(
+            f"hostnames: {', '.join(taken[:5])}{' and more' if len(taken) > 5 else ''} already in the inventory from another "
+            "source; give the data sources other names (hostnames, e.g. with qbusiness_region or qbusiness_data_source_id)"
+        )
     hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
     try:
         _add_hosts(plugin, names, hosts)
@@ -55,8 +66,8 @@ def _add_hosts(plugin: Any, names: Sequence[str], hosts: Sequence[Dict[str, Any]
     keyed_groups = plugin.get_option("keyed_groups")
     for name, own in zip(names, hosts):
         inventory.add_host(name, group=GROUP)
-        # What the service sent is never a template (unsafe on ansible-core 2.17/2.18); the interpreter is one.
-        variables = dict(untrusted(own), **connection_variables())
+        # The interpreter is a template (hosts are already untrusted: populate).
+        variables = dict(own, **connection_variables())
         for key, value in variables.items():
             inventory.set_variable(name, key, value)
         plugin._set_composite_vars(compose, variables, name, strict=strict)
@@ -76,6 +87,11 @@ def _remove_added(inventory: Any, hosts_before: Set[str], groups_before: Set[str
             if group in parent.child_groups:
                 parent.child_groups.remove(group)
                 parent.clear_hosts_cache()
+        for child in list(group.child_groups):  # a pre-existing child keeps no parent that is gone
+            if group in child.parent_groups:
+                child.parent_groups.remove(group)
+        for host in list(group.hosts):  # ansible-core 2.17/2.18 leave the group on its hosts (remove_group by name)
+            host.remove_group(group)
         try:
             inventory.remove_group(name)  # ansible-core before 2.19 takes the name
         except AttributeError:

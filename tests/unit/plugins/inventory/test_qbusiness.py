@@ -235,3 +235,16 @@ def test_a_role_is_assumed_in_the_first_region_without_region(seeded, tmp_path, 
     inventory = load(tmp_path, "assume_role_arn: arn:aws:iam::123456789012:role/qbusiness-inventory\n")
     assert len(inventory.get_groups_dict()["qbusiness"]) == 3
     assert ("sts", "us-east-1") in clients
+
+
+def test_a_host_name_another_source_has_fails_the_source(seeded, tmp_path, monkeypatch, capsys):
+    # Two sources naming the same data sources: the second is refused (naming hostnames), the first stays whole.
+    monkeypatch.setattr(C, "INVENTORY_UNPARSED_IS_FAILED", False)
+    for name in ("a.qbusiness.yml", "b.qbusiness.yml"):
+        (tmp_path / name).write_text("plugin: qbusiness.ops.qbusiness\nregions: [us-east-1]\n", encoding="utf-8")
+    inventory_loader._plugin_instance_cache = {}  # pylint: disable=protected-access
+    inventory = InventoryManager(loader=DataLoader(), sources=[str(tmp_path / "a.qbusiness.yml"), str(tmp_path / "b.qbusiness.yml")])
+    assert "hostnames: " in capsys.readouterr().err
+    assert len(inventory.get_groups_dict()["qbusiness"]) == 3
+    host = inventory.get_host(inventory.get_groups_dict()["qbusiness"][0])
+    assert host.get_vars()["qbusiness_region"] == "us-east-1"
